@@ -1,0 +1,39 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: `unit` needs no services; `integration` gets a real PostgreSQL (migrated) and a
+// real Redis from test/support/global-setup.ts, shared by all its files, which therefore run one
+// at a time. Each integration test isolates itself by creating its own shop(s).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: [
+            "app/**/*.test.ts",
+            "app/**/*.test.tsx",
+            "test/unit/**/*.test.ts",
+            "test/unit/**/*.test.tsx",
+            "test/shopify-double/**/*.test.ts",
+            "scripts/**/*.test.ts",
+          ],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["test/integration/**/*.test.ts", "workers/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          setupFiles: ["test/support/integration-env.ts"],
+          // One fork runs the files one after another (fileParallelism is a global-only option).
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
