@@ -1,0 +1,11 @@
+export { createShopifyDouble } from "./double";
+export type { DoubleStats, LevelRow, OrderOutcome, ShopifyDouble, ShopifyDoubleOptions } from "./double";
+export { loadAdminSchema, validateDocument, adminSchemaPath } from "./schema";
+export type { ShopifyGraphQLError } from "./schema";
+export { mintSessionToken, verifySessionToken } from "./auth";
+export { hmacBase64 } from "./webhooks";
+export type { DeliveryRecord, Faults } from "./webhooks";
+export type { CallRecord } from "./graphql";
+export { InputError, parseStore, StoreSchema } from "./store";
+export type { OrderAction, Store, StoreInput } from "./store";
+export type { InventoryChangeRec } from "./shop-state";
