@@ -1,0 +1,27 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Job } from "bullmq";
+import type { PayloadOf, QueueName } from "../app/jobs/contract";
+import type { Producer } from "../app/jobs/producer.server";
+import type { Logger } from "../app/lib/logger";
+
+/** What every processor gets besides its payload: the worker process's shared resources. */
+export interface ProcessorContext {
+  prisma: PrismaClient;
+  /** For follow-up jobs (a recompute enqueues a push). */
+  producer: Producer;
+  log: Logger;
+  /** Aborted when shutdown gives up waiting; long processors should stop at the next safe point. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A processor receives its payload already re-parsed with the contract's schema. Whatever it
+ * returns becomes the job's return value; throwing makes BullMQ retry with the queue's backoff.
+ */
+export type Processor<Q extends QueueName> = (
+  payload: PayloadOf<Q>,
+  job: Job<PayloadOf<Q>>,
+  ctx: ProcessorContext,
+) => Promise<unknown>;
+
+export type ProcessorRegistry = { [Q in QueueName]?: Processor<Q> };
