@@ -1,0 +1,187 @@
+import type { Prisma } from "@prisma/client";
+
+/**
+ * Locations, products, variants and inventory items, always scoped by shop. Webhooks arrive in
+ * any order, so a level or order line may name an item or location we have not seen yet: those are
+ * created as minimal rows (`ensure*`) that the catalogue webhooks and the sync fill in later.
+ */
+
+type Db = Prisma.TransactionClient;
+
+/** The location's row id, creating a placeholder ("Location <id>", a facility) if unknown. */
+export async function ensureLocation(db: Db, shopId: number, shopifyId: bigint): Promise<number> {
+  await db.$executeRaw`
+    INSERT INTO "locations" ("shopId", "shopifyId", "name", "updatedAt")
+    VALUES (${shopId}, ${shopifyId}, ${`Location ${shopifyId}`}, now())
+    ON CONFLICT ("shopId", "shopifyId") DO NOTHING`;
+  const row = await db.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  return row.id;
+}
+
+export async function findLocationId(db: Db, shopId: number, shopifyId: bigint): Promise<number | null> {
+  const row = await db.location.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+export async function upsertLocation(db: Db, shopId: number, loc: { shopifyId: bigint; name: string; isActive?: boolean | null }) {
+  const data = { name: loc.name, ...(loc.isActive == null ? {} : { isActive: loc.isActive }), deletedAt: null };
+  return db.location.upsert({
+    where: { shopId_shopifyId: { shopId, shopifyId: loc.shopifyId } },
+    create: { shopId, shopifyId: loc.shopifyId, ...data },
+    update: data,
+  });
+}
+
+export async function setLocationActive(db: Db, shopId: number, shopifyId: bigint, isActive: boolean) {
+  await ensureLocation(db, shopId, shopifyId);
+  return db.location.update({ where: { shopId_shopifyId: { shopId, shopifyId } }, data: { isActive } });
+}
+
+/** A deleted location keeps its row (history points at it) but sells nothing. */
+export async function markLocationDeleted(db: Db, shopId: number, shopifyId: bigint, at: Date) {
+  await db.location.updateMany({ where: { shopId, shopifyId }, data: { deletedAt: at, isActive: false } });
+  const row = await db.location.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+/** The item's row id, creating a bare item (no variant yet) if unknown. */
+export async function ensureItem(db: Db, shopId: number, shopifyId: bigint): Promise<number> {
+  await db.$executeRaw`
+    INSERT INTO "inventory_items" ("shopId", "shopifyId", "updatedAt")
+    VALUES (${shopId}, ${shopifyId}, now())
+    ON CONFLICT ("shopId", "shopifyId") DO NOTHING`;
+  const row = await db.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  return row.id;
+}
+
+export async function findItemId(db: Db, shopId: number, shopifyId: bigint): Promise<number | null> {
+  const row = await db.inventoryItem.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+export async function upsertInventoryItem(db: Db, shopId: number, item: { shopifyId: bigint; sku: string | null; tracked: boolean | null }) {
+  const id = await ensureItem(db, shopId, item.shopifyId);
+  return db.inventoryItem.update({
+    where: { id },
+    data: { deletedAt: null, ...(item.sku != null ? { sku: item.sku } : {}), ...(item.tracked != null ? { tracked: item.tracked } : {}) },
+  });
+}
+
+export async function markItemDeleted(db: Db, shopId: number, shopifyId: bigint, at: Date): Promise<number | null> {
+  await db.inventoryItem.updateMany({ where: { shopId, shopifyId }, data: { deletedAt: at } });
+  return findItemId(db, shopId, shopifyId);
+}
+
+/**
+ * Resolves order lines to inventory items: by variant (the variant's item), then by SKU.
+ * Returns item row ids keyed by the input index; null when the catalogue does not know it yet.
+ */
+export async function resolveLineItems(db: Db, shopId: number, lines: { variantShopifyId: bigint | null; sku: string | null }[]): Promise<(number | null)[]> {
+  const variantIds = [...new Set(lines.flatMap((l) => (l.variantShopifyId === null ? [] : [l.variantShopifyId])))];
+  const skus = [...new Set(lines.flatMap((l) => (l.sku ? [l.sku] : [])))];
+  const variants = variantIds.length
+    ? await db.variant.findMany({ where: { shopId, shopifyId: { in: variantIds } }, select: { shopifyId: true, inventoryItem: { select: { id: true } } } })
+    : [];
+  const byVariant = new Map(variants.flatMap((v) => (v.inventoryItem ? [[v.shopifyId, v.inventoryItem.id] as const] : [])));
+  const items = skus.length
+    ? await db.inventoryItem.findMany({ where: { shopId, sku: { in: skus }, deletedAt: null }, select: { id: true, sku: true }, orderBy: { id: "asc" } })
+    : [];
+  const bySku = new Map<string, number>();
+  for (const i of items) if (i.sku && !bySku.has(i.sku)) bySku.set(i.sku, i.id);
+  return lines.map((l) => (l.variantShopifyId !== null ? byVariant.get(l.variantShopifyId) : undefined) ?? (l.sku ? bySku.get(l.sku) : undefined) ?? null);
+}
+
+export interface ProductInput {
+  shopifyId: bigint;
+  title: string;
+  vendor: string | null;
+  productType: string | null;
+  status: string | null;
+  tags: string[];
+  updatedAt: Date;
+  variants: { shopifyId: bigint; sku: string | null; title: string | null; inventoryItemShopifyId: bigint | null }[];
+}
+
+export type ProductUpsert = { applied: false } | { applied: true; itemIds: number[]; changedItemIds: number[] };
+
+/**
+ * products/update: product, variants and their items, guarded by the product's updated_at.
+ * `changedItemIds` are the items whose availability inputs changed (vendor, tags, type, status,
+ * SKU, a variant added or removed): only those need a recompute, so the products/update Shopify
+ * sends after every stock change costs nothing.
+ */
+export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Promise<ProductUpsert> {
+  const existing = await db.product.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId: p.shopifyId } },
+    include: { variants: { include: { inventoryItem: { select: { id: true, sku: true, shopifyId: true } } } } },
+  });
+  if (existing?.shopifyUpdatedAt && existing.shopifyUpdatedAt > p.updatedAt) return { applied: false };
+  const header = {
+    title: p.title,
+    vendor: p.vendor,
+    productType: p.productType,
+    status: p.status,
+    tags: p.tags,
+    shopifyUpdatedAt: p.updatedAt,
+    deletedAt: null,
+  };
+  const product = existing
+    ? await db.product.update({ where: { id: existing.id }, data: header })
+    : await db.product.create({ data: { shopId, shopifyId: p.shopifyId, ...header } });
+  const headerChanged =
+    !existing ||
+    existing.vendor !== p.vendor ||
+    existing.productType !== p.productType ||
+    existing.status !== p.status ||
+    existing.tags.join("\u0000") !== p.tags.join("\u0000");
+
+  const itemIds: number[] = [];
+  const changed = new Set<number>();
+  const seen = new Set<bigint>();
+  for (const v of p.variants) {
+    seen.add(v.shopifyId);
+    const before = existing?.variants.find((x) => x.shopifyId === v.shopifyId);
+    // Shopify sends products/update after every stock change: leave untouched variants alone.
+    if (
+      before &&
+      before.deletedAt === null &&
+      before.sku === v.sku &&
+      before.title === v.title &&
+      before.inventoryItem &&
+      before.inventoryItem.shopifyId === v.inventoryItemShopifyId &&
+      (v.sku === null || before.inventoryItem.sku === v.sku)
+    ) {
+      itemIds.push(before.inventoryItem.id);
+      if (headerChanged) changed.add(before.inventoryItem.id);
+      continue;
+    }
+    const variant = await db.variant.upsert({
+      where: { shopId_shopifyId: { shopId, shopifyId: v.shopifyId } },
+      create: { shopId, productId: product.id, shopifyId: v.shopifyId, sku: v.sku, title: v.title },
+      update: { productId: product.id, sku: v.sku, title: v.title, deletedAt: null },
+    });
+    if (v.inventoryItemShopifyId === null) continue;
+    const itemId = await ensureItem(db, shopId, v.inventoryItemShopifyId);
+    // variantId is unique: release it from any other item first (an item replaced on the variant).
+    await db.inventoryItem.updateMany({ where: { shopId, variantId: variant.id, NOT: { id: itemId } }, data: { variantId: null } });
+    await db.inventoryItem.update({ where: { id: itemId }, data: { variantId: variant.id, ...(v.sku ? { sku: v.sku } : {}) } });
+    itemIds.push(itemId);
+    if (headerChanged || !before || before.sku !== v.sku || before.inventoryItem?.id !== itemId || before.deletedAt !== null) changed.add(itemId);
+  }
+  for (const gone of existing?.variants.filter((v) => !seen.has(v.shopifyId) && v.deletedAt === null) ?? []) {
+    await db.variant.update({ where: { id: gone.id }, data: { deletedAt: p.updatedAt } });
+    if (gone.inventoryItem) changed.add(gone.inventoryItem.id);
+  }
+  return { applied: true, itemIds, changedItemIds: [...changed] };
+}
+
+/** Order lines stored before their item was known: link them by SKU now that it is. */
+export async function linkOrphanLines(db: Db, shopId: number, items: { id: number; sku: string | null }[]): Promise<number[]> {
+  const linked: number[] = [];
+  for (const item of items) {
+    if (!item.sku) continue;
+    const { count } = await db.orderLine.updateMany({ where: { shopId, itemId: null, sku: item.sku }, data: { itemId: item.id } });
+    if (count > 0) linked.push(item.id);
+  }
+  return linked;
+}

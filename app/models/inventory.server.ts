@@ -1,0 +1,58 @@
+import type { Prisma } from "@prisma/client";
+
+/** Inventory levels per (item, location, quantity name), scoped by shop, guarded by Shopify's updated_at. */
+
+type Db = Prisma.TransactionClient;
+
+/**
+ * Writes a level unless the stored one is newer (Shopify's updated_at). Equal timestamps apply:
+ * the later arrival wins, the best available when Shopify's clock cannot tell them apart.
+ * Returns whether the row was written.
+ */
+export async function upsertLevelGuarded(
+  db: Db,
+  shopId: number,
+  level: { itemId: number; locationId: number; name: string; quantity: number; updatedAt: Date },
+): Promise<boolean> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO "inventory_levels" ("shopId", "itemId", "locationId", "name", "quantity", "shopifyUpdatedAt", "updatedAt")
+    VALUES (${shopId}, ${level.itemId}, ${level.locationId}, ${level.name}, ${level.quantity}, ${level.updatedAt}, now())
+    ON CONFLICT ("shopId", "itemId", "locationId", "name") DO UPDATE
+      SET "quantity" = EXCLUDED."quantity", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
+      WHERE "inventory_levels"."shopifyUpdatedAt" IS NULL OR "inventory_levels"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
+    RETURNING "id"`;
+  return rows.length > 0;
+}
+
+/**
+ * inventory_levels/disconnect: the item is no longer stocked at the location. Every quantity
+ * there becomes 0 (the rows stay, so their timestamps keep guarding against older updates).
+ */
+export async function disconnectLevels(db: Db, shopId: number, itemId: number, locationId: number, at: Date): Promise<boolean> {
+  const wrote = await upsertLevelGuarded(db, shopId, { itemId, locationId, name: "available", quantity: 0, updatedAt: at });
+  if (!wrote) return false;
+  await db.inventoryLevel.updateMany({
+    where: { shopId, itemId, locationId, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: at } }] },
+    data: { quantity: 0, shopifyUpdatedAt: at },
+  });
+  return true;
+}
+
+export function getLevel(db: Db, shopId: number, itemId: number, locationId: number, name: string) {
+  return db.inventoryLevel.findUnique({ where: { shopId_itemId_locationId_name: { shopId, itemId, locationId, name } } });
+}
+
+/** What the app itself last wrote for (item, location, name), if anything. */
+export async function lastPushed(db: Db, shopId: number, itemId: number, locationId: number, name: string): Promise<number | null> {
+  const row = await db.pushedQuantity.findUnique({
+    where: { shopId_itemId_locationId_name: { shopId, itemId, locationId, name } },
+    select: { quantity: true },
+  });
+  return row?.quantity ?? null;
+}
+
+/** Items with any level at a location (recomputed when the location's status changes). */
+export async function itemIdsAtLocation(db: Db, shopId: number, locationId: number): Promise<number[]> {
+  const rows = await db.inventoryLevel.findMany({ where: { shopId, locationId }, select: { itemId: true }, distinct: ["itemId"] });
+  return rows.map((r) => r.itemId);
+}

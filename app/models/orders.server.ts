@@ -1,0 +1,153 @@
+import type { Prisma } from "@prisma/client";
+import type { ChannelOrderRules } from "../domain/classify";
+import type { OrderLineState, OrderState } from "../domain/order-state";
+
+/** Orders and their lines, scoped by shop. Shopify ids are bigint; line ids as strings in the domain. */
+
+type Db = Prisma.TransactionClient;
+
+export interface StoredLine extends OrderLineState {
+  itemId: number | null;
+  assignedLocationId: number | null;
+  dueDate: Date | null;
+}
+
+export interface StoredOrder extends OrderState {
+  shopifyId: bigint;
+  name: string | null;
+  channelId: number | null;
+  sourceName: string | null;
+  appId: bigint | null;
+  b2b: boolean;
+  tags: string[];
+  posLocationShopifyId: bigint | null;
+  closed: boolean;
+  shipBy: Date | null;
+  test: boolean;
+  createdAt: Date | null;
+  lines: StoredLine[];
+}
+
+/** Loads an order and locks its row until the transaction ends (concurrent deliveries of one order queue up). */
+export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Promise<(StoredOrder & { id: number }) | null> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT "id" FROM "orders" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} FOR UPDATE`;
+  if (rows.length === 0) return null;
+  const o = await tx.order.findFirstOrThrow({ where: { id: rows[0].id, shopId }, include: { lines: { orderBy: { id: "asc" } } } });
+  return {
+    id: o.id,
+    shopifyId: o.shopifyId,
+    name: o.name,
+    channelId: o.channelId,
+    sourceName: o.sourceName,
+    appId: o.appId,
+    b2b: o.b2b,
+    tags: o.tags,
+    posLocationShopifyId: o.posLocationShopifyId,
+    closed: o.closed,
+    shipBy: o.shipBy,
+    test: o.test,
+    createdAt: o.shopifyCreatedAt,
+    updatedAt: o.shopifyUpdatedAt,
+    cancelledAt: o.cancelledAt,
+    lines: o.lines.map((l) => ({
+      shopifyId: l.shopifyId.toString(),
+      variantShopifyId: null,
+      sku: l.sku,
+      quantity: l.quantity,
+      openQuantity: l.openQuantity,
+      itemId: l.itemId,
+      assignedLocationId: l.assignedLocationId,
+      dueDate: l.dueDate,
+    })),
+  };
+}
+
+/** Writes the order and its lines (insert or update); returns the order's row id. */
+export async function saveOrder(tx: Db, shopId: number, o: StoredOrder): Promise<number> {
+  const header = {
+    name: o.name,
+    channelId: o.channelId,
+    sourceName: o.sourceName,
+    appId: o.appId,
+    b2b: o.b2b,
+    tags: o.tags,
+    posLocationShopifyId: o.posLocationShopifyId,
+    cancelledAt: o.cancelledAt,
+    closed: o.closed,
+    shipBy: o.shipBy,
+    test: o.test,
+    shopifyCreatedAt: o.createdAt,
+    shopifyUpdatedAt: o.updatedAt,
+  };
+  const order = await tx.order.upsert({
+    where: { shopId_shopifyId: { shopId, shopifyId: o.shopifyId } },
+    create: { shopId, shopifyId: o.shopifyId, ...header },
+    update: header,
+    select: { id: true },
+  });
+  for (const l of o.lines) {
+    const data = {
+      orderId: order.id,
+      itemId: l.itemId,
+      sku: l.sku,
+      quantity: l.quantity,
+      openQuantity: l.openQuantity,
+      assignedLocationId: l.assignedLocationId,
+      dueDate: l.dueDate,
+    };
+    await tx.orderLine.upsert({
+      where: { shopId_shopifyId: { shopId, shopifyId: BigInt(l.shopifyId) } },
+      create: { shopId, shopifyId: BigInt(l.shopifyId), ...data },
+      update: data,
+    });
+  }
+  return order.id;
+}
+
+/** Items whose reservations an order holds (for the follow-up recompute). */
+export async function orderItemIds(db: Db, shopId: number, shopifyId: bigint): Promise<number[]> {
+  const lines = await db.orderLine.findMany({ where: { shopId, order: { shopifyId } }, select: { itemId: true } });
+  return [...new Set(lines.flatMap((l) => (l.itemId === null ? [] : [l.itemId])))];
+}
+
+export async function setLineLocations(tx: Db, shopId: number, assignments: { lineShopifyId: string; locationId: number }[]): Promise<void> {
+  for (const a of assignments) {
+    await tx.orderLine.updateMany({ where: { shopId, shopifyId: BigInt(a.lineShopifyId) }, data: { assignedLocationId: a.locationId } });
+  }
+}
+
+/** The shop's channels with their order rules, for classification. */
+export async function loadChannelRules(db: Db, shopId: number): Promise<ChannelOrderRules[]> {
+  const channels = await db.channel.findMany({ where: { shopId }, orderBy: { id: "asc" } });
+  return channels.map((c) => ({
+    id: c.id,
+    key: c.key,
+    priority: c.priority,
+    sourceNames: c.matchSourceNames,
+    appIds: c.matchAppIds.map(String),
+    b2b: c.matchB2b,
+    posLocationIds: c.matchPosLocationIds.map(String),
+    orderTags: c.matchOrderTags,
+    archived: c.archivedAt !== null,
+  }));
+}
+
+/** What we hold about some orders (compliance export): ids, channel, quantities; no personal data. */
+export function ordersForExport(db: Db, shopId: number, shopifyIds: bigint[]) {
+  return db.order.findMany({
+    where: { shopId, shopifyId: { in: shopifyIds } },
+    select: {
+      shopifyId: true,
+      name: true,
+      sourceName: true,
+      b2b: true,
+      tags: true,
+      cancelledAt: true,
+      shopifyCreatedAt: true,
+      channel: { select: { key: true } },
+      lines: { select: { shopifyId: true, sku: true, quantity: true, openQuantity: true } },
+    },
+    orderBy: { shopifyId: "asc" },
+  });
+}

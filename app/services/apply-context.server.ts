@@ -1,0 +1,26 @@
+import type { Prisma, Shop, WebhookInbox } from "@prisma/client";
+import type { Logger } from "../lib/logger";
+
+/** What a topic handler gets: the open transaction, the shop, the locked inbox row. */
+export interface ApplyContext {
+  tx: Prisma.TransactionClient;
+  shop: Shop;
+  delivery: WebhookInbox;
+  log: Logger;
+}
+
+export interface ApplyResult {
+  /** Items whose availability inputs changed: each gets a deduplicated recompute. */
+  itemIds: number[];
+  /** Why nothing (or what) was applied, kept on the inbox row. */
+  note?: string;
+  /** shop/redact removed the shop and, with it, this inbox row. */
+  shopErased?: boolean;
+}
+
+export const nothing = (note?: string): ApplyResult => ({ itemIds: [], note });
+
+/** When the event happened: the payload's own time, else Shopify's trigger time, else receipt. */
+export function eventTime(delivery: WebhookInbox, own?: Date | null): Date {
+  return own ?? delivery.triggeredAt ?? delivery.receivedAt;
+}

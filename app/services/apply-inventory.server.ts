@@ -1,0 +1,33 @@
+import { ensureItem, ensureLocation } from "../models/catalog.server";
+import { disconnectLevels, lastPushed, upsertLevelGuarded } from "../models/inventory.server";
+import { eventTime, nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
+import type { InventoryLevelPayload } from "./apply-payloads.server";
+
+/**
+ * inventory_levels/update|connect|disconnect. The webhook carries `available` only; the other
+ * quantity names come from the sync and reconciliation. A level older than the stored one is
+ * ignored. A level equal to what the app itself last pushed there is our own write coming back:
+ * it is stored but triggers no recompute, or every push would cause another.
+ */
+export async function applyLevel(ctx: ApplyContext, p: InventoryLevelPayload): Promise<ApplyResult> {
+  const { tx, shop } = ctx;
+  const itemId = await ensureItem(tx, shop.id, p.inventory_item_id);
+  const locationId = await ensureLocation(tx, shop.id, p.location_id);
+  const at = eventTime(ctx.delivery, p.updated_at);
+  if (p.available === null) return nothing("no available quantity in the payload");
+  const wrote = await upsertLevelGuarded(tx, shop.id, { itemId, locationId, name: "available", quantity: p.available, updatedAt: at });
+  if (!wrote) return nothing("stale: the stored level is newer");
+  if ((await lastPushed(tx, shop.id, itemId, locationId, "available")) === p.available) {
+    return nothing("own write: equals the quantity the app last pushed");
+  }
+  return { itemIds: [itemId] };
+}
+
+/** inventory_levels/disconnect: the item is no longer stocked there; nothing can sell from it. */
+export async function applyDisconnect(ctx: ApplyContext, p: InventoryLevelPayload): Promise<ApplyResult> {
+  const { tx, shop } = ctx;
+  const itemId = await ensureItem(tx, shop.id, p.inventory_item_id);
+  const locationId = await ensureLocation(tx, shop.id, p.location_id);
+  const wrote = await disconnectLevels(tx, shop.id, itemId, locationId, eventTime(ctx.delivery, p.updated_at));
+  return wrote ? { itemIds: [itemId] } : nothing("stale: the stored level is newer");
+}

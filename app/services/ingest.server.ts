@@ -1,0 +1,135 @@
+import type { PrismaClient } from "@prisma/client";
+import prisma from "../db.server";
+import { env } from "../env.server";
+import { getProducer, type Producer } from "../jobs/producer.server";
+import { createLogger, type Logger } from "../lib/logger";
+import { insertDelivery } from "../models/inbox.server";
+import { findShopByDomain } from "../models/shops.server";
+import { authenticate } from "../shopify.server";
+import { isTopic, parseTopicPayload } from "./apply-payloads.server";
+
+/**
+ * The one webhook handler behind every `webhooks.*` route: verify → record → enqueue → 200, in
+ * milliseconds (no Shopify call, no engine work). The inbox row is durable before the 200, so a
+ * delivery Shopify saw accepted is never lost: if Redis is down the job is not enqueued, and the
+ * sweeper enqueues the row later.
+ * - Bad HMAC: authenticate.webhook answers 401 and nothing is written (405 for non-POST, 400 for
+ *   missing headers).
+ * - Duplicate X-Shopify-Webhook-Id: 200, nothing changes (INSERT ... ON CONFLICT DO NOTHING).
+ * - Malformed body (missing id, wrong types): recorded as `rejected` with the fields named, 200
+ *   (Shopify would otherwise retry the same body for hours), nothing applied.
+ * - A shop we have no Shop row for (never installed, or erased by shop/redact): nothing is
+ *   recorded (every row belongs to a shop) and the answer is 200, logged, because retries would
+ *   not change that.
+ */
+
+export interface IngestDeps {
+  prisma: PrismaClient;
+  producer: () => Pick<Producer, "enqueue">;
+  log: Logger;
+  /** Longest the route waits for Redis before answering anyway (the sweeper catches up). */
+  enqueueTimeoutMs: number;
+}
+
+let defaults: IngestDeps | undefined;
+function defaultDeps(): IngestDeps {
+  defaults ??= {
+    prisma,
+    producer: getProducer,
+    log: createLogger(env().LOG_LEVEL, { component: "webhooks" }),
+    enqueueTimeoutMs: 500,
+  };
+  return defaults;
+}
+
+const ok = () => new Response(null, { status: 200 });
+
+export type IngestOutcome = "recorded" | "duplicate" | "rejected" | "unknown-shop";
+
+export async function handleWebhook(request: Request, routeTopic: string, deps: IngestDeps = defaultDeps()): Promise<Response> {
+  const { log } = deps;
+  let hook: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    hook = await authenticate.webhook(request);
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    // The HMAC matched but the body is not JSON: Shopify never sends that; say what is wrong.
+    if (error instanceof SyntaxError) return new Response(`body: not valid JSON (${error.message})`, { status: 400 });
+    throw error;
+  }
+  const started = performance.now();
+  const topic = (request.headers.get("X-Shopify-Topic") ?? routeTopic).trim().toLowerCase();
+  if (topic !== routeTopic) log.warn("webhook topic differs from its route", { topic, routeTopic, shop: hook.shop });
+
+  const outcome = await record(deps, {
+    shop: hook.shop,
+    topic,
+    webhookId: hook.webhookId,
+    eventId: hook.eventId ?? null,
+    apiVersion: hook.apiVersion ?? null,
+    triggeredAt: hook.triggeredAt ?? null,
+    payload: hook.payload,
+  });
+  log.debug("webhook ingested", { shop: hook.shop, topic, webhookId: hook.webhookId, outcome, ms: Math.round((performance.now() - started) * 10) / 10 });
+  return ok();
+}
+
+export interface VerifiedDelivery {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId: string | null;
+  apiVersion: string | null;
+  triggeredAt: string | null;
+  payload: unknown;
+}
+
+/** Records an authenticated delivery once and enqueues it; never throws for Redis trouble. */
+export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<IngestOutcome> {
+  const { log } = deps;
+  const shop = await findShopByDomain(deps.prisma, d.shop);
+  if (!shop) {
+    log.warn("webhook for a shop without a Shop row: not recorded", { shop: d.shop, topic: d.topic, webhookId: d.webhookId });
+    return "unknown-shop";
+  }
+  const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
+  const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
+  const inserted = await insertDelivery(deps.prisma, {
+    shopId: shop.id,
+    webhookId: d.webhookId,
+    topic: d.topic,
+    eventId: d.eventId,
+    apiVersion: d.apiVersion,
+    triggeredAt,
+    payload: d.payload,
+    status: parsed.ok ? "received" : "rejected",
+    error: parsed.ok ? null : parsed.reason,
+  });
+  if (!parsed.ok) {
+    if (inserted.inserted) log.warn("webhook rejected", { shop: d.shop, topic: d.topic, webhookId: d.webhookId, reason: parsed.reason });
+    return "rejected";
+  }
+  if (!inserted.inserted && inserted.status !== "received") return "duplicate";
+  await enqueue(deps, shop.id, inserted.id);
+  return inserted.inserted ? "recorded" : "duplicate";
+}
+
+async function enqueue(deps: IngestDeps, shopId: number, inboxId: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      deps.producer().enqueue("webhooks", { shopId, inboxId }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis in ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    deps.log.warn("webhook recorded but not enqueued; the sweeper will enqueue it", {
+      shopId,
+      inboxId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,477 @@
+import type { PrismaClient } from "@prisma/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ShopifyDouble } from "../../shopify-double";
+import type { DeliveryRecord } from "../../shopify-double/webhooks";
+import { uniqueSuffix } from "../../support/factories";
+import { installShop, openWebProducer, post, startDouble, storeFor } from "./harness";
+
+const { default: prisma } = await import("../../../app/db.server");
+const { getProducer } = await import("../../../app/jobs/producer.server");
+const { createLogger } = await import("../../../app/lib/logger");
+const { processors } = await import("../../../workers/processors");
+const { applyDelivery } = await import("../../../app/services/apply-delivery.server");
+const { sweepInbox } = await import("../../../app/services/sweeper.server");
+
+/**
+ * Applying deliveries: the double produces the exact payloads Shopify would send (with a clock we
+ * move by hand, so updated_at values differ), the test posts them through the route actions in
+ * the order it chooses, and runs the registered `webhooks` processor on each recorded row.
+ */
+
+let clock = Date.UTC(2026, 10, 23, 10, 0, 0);
+let double: ShopifyDouble;
+let web: Awaited<ReturnType<typeof openWebProducer>>;
+const log = createLogger("error");
+
+beforeAll(async () => {
+  web = await openWebProducer();
+  double = await startDouble(null, () => clock);
+});
+
+afterAll(async () => {
+  await double?.close();
+  await web?.close();
+});
+
+const tick = (seconds = 1) => {
+  clock += seconds * 1000;
+};
+
+async function newShop(opts: { timezone?: string } = {}) {
+  const domain = `apply-${uniqueSuffix()}.myshopify.com`;
+  double.seedStore(storeFor(domain));
+  const shop = await installShop(double, domain, opts);
+  const channels = {
+    online: await prisma.channel.create({ data: { shopId: shop.id, key: "online", name: "Online Store", priority: 1, matchSourceNames: ["web"] } }),
+    amazon: await prisma.channel.create({ data: { shopId: shop.id, key: "amazon", name: "Amazon", priority: 2, matchSourceNames: ["amazon"] } }),
+    wholesale: await prisma.channel.create({ data: { shopId: shop.id, key: "wholesale", name: "Wholesale", priority: 3, matchB2b: true } }),
+  };
+  return { domain, shop, channels };
+}
+
+/** Deliveries the double produced since `from` for a shop (it sends nothing: no webhook URL). */
+function produced(domain: string, from: number): DeliveryRecord[] {
+  return double.deliveries(domain).filter((d) => d.seq > from);
+}
+const lastSeq = (domain: string) => double.deliveries(domain).at(-1)?.seq ?? 0;
+
+/** Posts deliveries through the route actions (same webhook id as the double chose). */
+async function deliver(domain: string, deliveries: DeliveryRecord[]) {
+  for (const d of deliveries) {
+    const res = await post(domain, d.topic, d.payload, { webhookId: d.webhookId, triggeredAt: d.triggeredAt });
+    expect(res.status, `${d.topic}`).toBe(200);
+  }
+}
+
+/** Runs the worker's processor for every pending row of the shop, oldest first. */
+async function drain(shopId: number, db: PrismaClient = prisma) {
+  const rows = await prisma.webhookInbox.findMany({ where: { shopId, status: { in: ["received", "failed"] } }, orderBy: { id: "asc" } });
+  for (const row of rows) {
+    await processors.webhooks!({ shopId, inboxId: row.id }, {} as never, { prisma: db, producer: getProducer(), log });
+  }
+}
+
+async function order(shopId: number, id: number) {
+  return prisma.order.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId: BigInt(id) } },
+    include: { lines: { orderBy: { shopifyId: "asc" } }, channel: true },
+  });
+}
+
+async function recomputeQueued(shopId: number): Promise<number[]> {
+  const jobs = await getProducer().queue("recompute").getJobs(["waiting", "delayed", "prioritized", "active"]);
+  return jobs.filter((j) => j.data.shopId === shopId).map((j) => j.data.itemId as number).sort((a, b) => a - b);
+}
+
+describe("applying orders", () => {
+  it("stores a checkout with its channel, lines, items, due date and POS location", async () => {
+    const { domain, shop, channels } = await newShop({ timezone: "America/New_York" });
+    const from = lastSeq(domain);
+    // 02:30 UTC on the 24th is still the 23rd in New York.
+    clock = Date.UTC(2026, 10, 24, 2, 30);
+    double.order({ shop: domain, id: 6001, sourceName: "pos", location: 102, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
+    double.order({ shop: domain, id: 6002, sourceName: "shopify_draft_order", b2b: true, shipBy: "2026-12-08", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 10 }] });
+    double.order({ shop: domain, id: 6003, sourceName: "amazon", location: 901, lines: [{ sku: "TEE-BLK-M", qty: 1 }] });
+    await deliver(domain, produced(domain, from));
+    await drain(shop.id);
+
+    const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
+    const brooklyn = await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 102n } } });
+    const pos = await order(shop.id, 6001);
+    // No POS channel: an unmatched order goes to the default channel (the one taking "web").
+    expect(pos?.channelId).toBe(channels.online.id);
+    expect(pos?.lines.map((l) => [l.sku, l.quantity, l.openQuantity, l.assignedLocationId])).toEqual([
+      ["TEE-BLK-M", 2, 2, brooklyn.id],
+      ["TEE-BLK-L", 1, 1, brooklyn.id],
+    ]);
+    expect(pos?.lines[0].itemId).toBe(item.id);
+    expect(pos?.lines[0].dueDate?.toISOString()).toBe("2026-11-23T00:00:00.000Z");
+
+    const b2b = await order(shop.id, 6002);
+    expect(b2b).toMatchObject({ b2b: true, channelId: channels.wholesale.id });
+    expect(b2b?.lines[0].dueDate?.toISOString()).toBe("2026-12-08T00:00:00.000Z");
+    expect(b2b?.lines[0].assignedLocationId).toBeNull();
+    expect((await order(shop.id, 6003))?.channelId).toBe(channels.amazon.id);
+
+    expect(await recomputeQueued(shop.id)).toContain(item.id);
+  });
+
+  it("a cancel that arrives before its create ends cancelled", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    double.order({ shop: domain, id: 6101, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 4 }] });
+    tick();
+    double.cancel(6101, domain);
+    const all = produced(domain, from).filter((d) => d.topic.startsWith("orders/"));
+    expect(all.map((d) => d.topic)).toEqual(["orders/create", "orders/cancelled", "orders/updated"]);
+    await deliver(domain, [all[1], all[2], all[0]]);
+    await drain(shop.id);
+    const o = await order(shop.id, 6101);
+    expect(o?.cancelledAt).not.toBeNull();
+    expect(o?.lines.map((l) => l.openQuantity)).toEqual([0]);
+    const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, topic: "orders/create" } });
+    expect(rows[0]).toMatchObject({ status: "done", error: "stale: the stored order is newer" });
+  });
+
+  it("an older update after a newer one is ignored; a fulfilment is never counted twice", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    double.order({ shop: domain, id: 6201, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 3 }, { sku: "TEE-BLK-L", qty: 2 }] });
+    tick(60);
+    double.fulfill(6201, 101, domain);
+    const events = produced(domain, from).filter((d) => /^(orders|fulfillments)\//.test(d.topic));
+    const create = events.find((d) => d.topic === "orders/create")!;
+    const fulfilment = events.find((d) => d.topic === "fulfillments/create")!;
+    const updated = events.find((d) => d.topic === "orders/updated")!;
+    // The fulfilment (a delta) first, then the newer state, then the stale create.
+    await deliver(domain, [create]);
+    await drain(shop.id);
+    await deliver(domain, [fulfilment, updated]);
+    await drain(shop.id);
+    expect((await order(shop.id, 6201))?.lines.map((l) => l.openQuantity)).toEqual([0, 0]);
+    await deliver(domain, [{ ...create, webhookId: `${create.webhookId}-late-copy` }]);
+    await drain(shop.id);
+    expect((await order(shop.id, 6201))?.lines.map((l) => l.openQuantity)).toEqual([0, 0]);
+  });
+
+  it("levels: an older inventory_levels/update never overwrites a newer one", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 101, available: 5, updated_at: "2026-11-23T10:00:02Z" });
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 101, available: 9, updated_at: "2026-11-23T10:00:01Z" });
+    await drain(shop.id);
+    const levels = await prisma.inventoryLevel.findMany({ where: { shopId: shop.id, name: "available" } });
+    expect(levels.map((l) => l.quantity)).toEqual([5]);
+    expect(levels[0].shopifyUpdatedAt?.toISOString()).toBe("2026-11-23T10:00:02.000Z");
+  });
+
+  it("recognises the app's own write coming back and does not recompute for it", async () => {
+    const { domain, shop } = await newShop();
+    const itemId = (await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: 9001n, sku: "TEE-BLK-M" } })).id;
+    const channelLoc = await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 901n } } });
+    await prisma.pushedQuantity.create({ data: { shopId: shop.id, itemId, locationId: channelLoc.id, name: "available", quantity: 12, pushedAt: new Date() } });
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 901, available: 12, updated_at: "2026-11-23T10:00:01Z" });
+    await drain(shop.id);
+    const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id } });
+    expect(row).toMatchObject({ status: "done", error: "own write: equals the quantity the app last pushed" });
+    expect(await recomputeQueued(shop.id)).toEqual([]);
+    expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id, itemId, locationId: channelLoc.id } })).quantity).toBe(12);
+    // A sale at the channel location moves it away from our value: that one is recomputed.
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 901, available: 11, updated_at: "2026-11-23T10:00:02Z" });
+    await drain(shop.id);
+    expect(await recomputeQueued(shop.id)).toEqual([itemId]);
+  });
+
+  it("fulfillment_orders/moved reassigns the order's lines to where Shopify now has them", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    double.order({ shop: domain, id: 6301, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+    tick();
+    double.move(6301, 102, domain);
+    const events = produced(domain, from);
+    await deliver(domain, events.filter((d) => d.topic === "orders/create" || d.topic === "fulfillment_orders/moved"));
+    await drain(shop.id);
+    const brooklyn = await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 102n } } });
+    expect((await order(shop.id, 6301))?.lines.map((l) => l.assignedLocationId)).toEqual([brooklyn.id]);
+    const calls = double.calls(domain).graphql.filter((c) => c.operationName === "FulfillmentOrderPlacement");
+    expect(calls.length).toBe(1);
+  });
+});
+
+describe("deltas: refunds, edits, disconnects", () => {
+  const orderAt = (updatedAt: string, open: [number, number]) => ({
+    id: 6901,
+    source_name: "web",
+    created_at: "2026-11-23T10:00:00Z",
+    updated_at: updatedAt,
+    line_items: [
+      { id: 11, variant_id: 8001, sku: "TEE-BLK-M", quantity: 3, fulfillable_quantity: open[0] },
+      { id: 12, variant_id: 8002, sku: "TEE-BLK-L", quantity: 2, fulfillable_quantity: open[1] },
+    ],
+  });
+
+  it("a refund restocking unshipped units reduces open quantity once, whatever arrives first", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "orders/create", orderAt("2026-11-23T10:00:00Z", [3, 2]));
+    await drain(shop.id);
+    const refund = {
+      id: 1,
+      order_id: 6901,
+      created_at: "2026-11-23T10:05:00Z",
+      refund_line_items: [
+        { line_item_id: 11, quantity: 1, restock_type: "cancel" },
+        { line_item_id: 12, quantity: 2, restock_type: "return" },
+      ],
+    };
+    await post(domain, "refunds/create", refund);
+    await drain(shop.id);
+    expect((await order(shop.id, 6901))?.lines.map((l) => l.openQuantity)).toEqual([2, 2]);
+    // The orders/updated Shopify sends after the refund agrees; an older one changes nothing.
+    await post(domain, "orders/updated", orderAt("2026-11-23T10:05:00Z", [2, 2]));
+    await post(domain, "orders/updated", orderAt("2026-11-23T10:01:00Z", [3, 2]));
+    await drain(shop.id);
+    expect((await order(shop.id, 6901))?.lines.map((l) => l.openQuantity)).toEqual([2, 2]);
+    // The same refund as a second refund id arriving after a newer state: already reflected.
+    await post(domain, "refunds/create", { ...refund, id: 2, created_at: "2026-11-23T10:04:00Z" });
+    await drain(shop.id);
+    expect((await order(shop.id, 6901))?.lines.map((l) => l.openQuantity)).toEqual([2, 2]);
+  });
+
+  it("orders/edited removals leave the order", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "orders/create", orderAt("2026-11-23T10:00:00Z", [3, 2]));
+    await post(domain, "orders/edited", {
+      order_edit: { id: 1, order_id: 6901, created_at: "2026-11-23T10:02:00Z", committed_at: "2026-11-23T10:02:00Z", line_items: { additions: [], removals: [{ id: 12, delta: 2 }] } },
+    });
+    await drain(shop.id);
+    expect((await order(shop.id, 6901))?.lines.map((l) => l.openQuantity)).toEqual([3, 0]);
+  });
+
+  it("inventory_levels/disconnect zeroes the level; an older update cannot bring it back", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "inventory_levels/connect", { inventory_item_id: 9001, location_id: 102, available: 6, updated_at: "2026-11-23T10:00:00Z" });
+    await post(domain, "inventory_levels/disconnect", { inventory_item_id: 9001, location_id: 102 }, { triggeredAt: "2026-11-23T10:05:00Z" });
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 102, available: 6, updated_at: "2026-11-23T10:01:00Z" });
+    await drain(shop.id);
+    const levels = await prisma.inventoryLevel.findMany({ where: { shopId: shop.id } });
+    expect(levels.map((l) => [l.name, l.quantity])).toEqual([["available", 0]]);
+  });
+});
+
+describe("catalogue", () => {
+  const product = (updatedAt: string, tags: string) => ({
+    id: 7001,
+    title: "Crew Tee Black",
+    vendor: "Acme",
+    product_type: "Tee",
+    status: "active",
+    tags,
+    updated_at: updatedAt,
+    variants: [
+      { id: 8001, sku: "TEE-BLK-M", title: "M", inventory_item_id: 9001 },
+      { id: 8002, sku: "TEE-BLK-L", title: "L", inventory_item_id: 9002 },
+    ],
+  });
+
+  it("an order before its catalogue is linked when products/update arrives; only real changes recompute", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "orders/create", {
+      id: 6801,
+      source_name: "web",
+      created_at: "2026-11-23T10:00:00Z",
+      updated_at: "2026-11-23T10:00:00Z",
+      line_items: [{ id: 1, variant_id: 8002, sku: "TEE-BLK-L", quantity: 1, fulfillable_quantity: 1 }],
+    });
+    await drain(shop.id);
+    expect((await order(shop.id, 6801))?.lines[0].itemId).toBeNull();
+
+    await post(domain, "products/update", product("2026-11-23T10:01:00Z", "core"));
+    await drain(shop.id);
+    const items = await prisma.inventoryItem.findMany({ where: { shopId: shop.id }, include: { variant: true }, orderBy: { shopifyId: "asc" } });
+    expect(items.map((i) => [i.shopifyId, i.sku, i.variant?.shopifyId])).toEqual([
+      [9001n, "TEE-BLK-M", 8001n],
+      [9002n, "TEE-BLK-L", 8002n],
+    ]);
+    expect((await order(shop.id, 6801))?.lines[0].itemId).toBe(items[1].id);
+    await getProducer().queue("recompute").obliterate({ force: true });
+
+    // Same content, newer timestamp (Shopify sends this after every stock change): no recompute.
+    await post(domain, "products/update", product("2026-11-23T10:02:00Z", "core"));
+    // Older payload with other tags: ignored.
+    await post(domain, "products/update", product("2026-11-23T09:00:00Z", "old"));
+    await drain(shop.id);
+    expect(await recomputeQueued(shop.id)).toEqual([]);
+    expect((await prisma.product.findFirstOrThrow({ where: { shopId: shop.id } })).tags).toEqual(["core"]);
+
+    await post(domain, "products/update", product("2026-11-23T10:03:00Z", "core, sale"));
+    await drain(shop.id);
+    expect(await recomputeQueued(shop.id)).toEqual(items.map((i) => i.id));
+  });
+
+  it("locations: create, deactivate and delete", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "locations/create", { id: 103, name: "Broadway", active: true });
+    await post(domain, "locations/deactivate", { id: 103, name: "Broadway", active: false });
+    await drain(shop.id);
+    expect(await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 103n } } })).toMatchObject({ name: "Broadway", isActive: false });
+    await post(domain, "locations/delete", { id: 103 });
+    await drain(shop.id);
+    expect((await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 103n } } })).deletedAt).not.toBeNull();
+  });
+});
+
+describe("exactly once under crashes, and shop isolation", () => {
+  it("a worker crash after half the writes leaves nothing applied; the retry applies once", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    double.order({ shop: domain, id: 6401, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
+    await deliver(domain, produced(domain, from));
+    const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, topic: "orders/create" } });
+
+    await expect(drain(shop.id, crashAfter(prisma, "orderLine", "upsert", 1))).rejects.toThrow("simulated crash");
+    expect(await prisma.order.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await prisma.orderLine.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await prisma.webhookInbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "failed", attempts: 1, error: "simulated crash" });
+
+    await drain(shop.id);
+    expect((await order(shop.id, 6401))?.lines.map((l) => l.openQuantity)).toEqual([2, 1]);
+    expect(await prisma.webhookInbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "done", attempts: 2 });
+    // A job that runs again for the done row applies nothing but re-enqueues the recompute.
+    const again = await applyDelivery({ prisma, producer: getProducer(), log }, { shopId: shop.id, inboxId: row.id });
+    expect(again).toMatchObject({ status: "skipped", reason: "done" });
+    expect((again as { itemIds: number[] }).itemIds).toHaveLength(2);
+    expect(await prisma.orderLine.count({ where: { shopId: shop.id } })).toBe(2);
+  });
+
+  it("the sweeper retries a failed row with backoff, visible on the row", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9002, location_id: 102, available: 7, updated_at: "2026-11-23T10:00:01Z" });
+    await expect(drain(shop.id, crashAfter(prisma, "inventoryItem", "findUniqueOrThrow", 0))).rejects.toThrow("simulated crash");
+    const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id } });
+    expect(row).toMatchObject({ status: "failed", attempts: 1 });
+    const queue = getProducer().queue("webhooks");
+    // The route's job is still waiting in the queue (no worker here): take it out, as if Redis lost it.
+    await (await queue.getJob(`inbox-${row.id}`))?.remove();
+    const deps = { prisma, producer: getProducer(), log };
+    const failedAt = row.processedAt!.getTime();
+    const early = await sweepInbox(deps, { now: new Date(failedAt + 10_000), baseBackoffMs: 30_000, shopIds: [shop.id] });
+    expect(early.enqueued).toBe(0);
+    const later = await sweepInbox(deps, { now: new Date(failedAt + 31_000), baseBackoffMs: 30_000, shopIds: [shop.id] });
+    expect(later.enqueued).toBe(1);
+    expect(await (await queue.getJob(`inbox-${row.id}`))?.getState()).toBe("waiting");
+    await drain(shop.id);
+    expect(await prisma.webhookInbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "done", attempts: 2 });
+  });
+
+  it("shop A's deliveries never touch shop B's rows, even with the same Shopify ids", async () => {
+    const a = await newShop();
+    const b = await newShop();
+    // B holds an order and a level with the very ids A is about to receive.
+    await post(b.domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 101, available: 40, updated_at: "2026-11-23T10:00:00Z" });
+    await post(b.domain, "orders/create", {
+      id: 6501,
+      source_name: "web",
+      created_at: "2026-11-23T10:00:00Z",
+      updated_at: "2026-11-23T10:00:00Z",
+      line_items: [{ id: 1, variant_id: 8001, sku: "TEE-BLK-M", quantity: 1, fulfillable_quantity: 1 }],
+    });
+    await drain(b.shop.id);
+    const snapshot = async () => ({
+      orders: await prisma.order.findMany({ where: { shopId: b.shop.id }, include: { lines: true }, orderBy: { id: "asc" } }),
+      levels: await prisma.inventoryLevel.findMany({ where: { shopId: b.shop.id }, orderBy: { id: "asc" } }),
+      items: await prisma.inventoryItem.findMany({ where: { shopId: b.shop.id }, orderBy: { id: "asc" } }),
+      locations: await prisma.location.findMany({ where: { shopId: b.shop.id }, orderBy: { id: "asc" } }),
+      inbox: await prisma.webhookInbox.findMany({ where: { shopId: b.shop.id }, orderBy: { id: "asc" } }),
+      shop: await prisma.shop.findUnique({ where: { id: b.shop.id } }),
+    });
+    const before = await snapshot();
+
+    const from = lastSeq(a.domain);
+    double.order({ shop: a.domain, id: 6501, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 5 }] });
+    tick();
+    double.cancel(6501, a.domain);
+    double.stock("TEE-BLK-M", 101, 3, a.domain);
+    await deliver(a.domain, produced(a.domain, from));
+    await post(a.domain, "customers/redact", { shop_id: 1, shop_domain: a.domain, customer: { id: 5 }, orders_to_redact: [6501] });
+    await post(a.domain, "app/uninstalled", { id: 1, domain: a.domain });
+    await drain(a.shop.id);
+    await post(a.domain, "shop/redact", { shop_id: 1, shop_domain: a.domain });
+    await drain(a.shop.id);
+
+    expect(await prisma.shop.findUnique({ where: { id: a.shop.id } })).toBeNull();
+    expect(await prisma.order.count({ where: { shopId: a.shop.id } })).toBe(0);
+    expect(await snapshot()).toEqual(before);
+    expect(before.orders[0].lines[0].openQuantity).toBe(1);
+  });
+});
+
+describe("uninstall and compliance", () => {
+  it("app/uninstalled marks the shop, deletes its sessions and drops its later deliveries", async () => {
+    const { domain, shop } = await newShop();
+    await post(domain, "app/uninstalled", { id: 1, domain });
+    await drain(shop.id);
+    expect(await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({ installState: "uninstalled" });
+    expect(await prisma.session.count({ where: { shop: domain } })).toBe(0);
+    await post(domain, "orders/create", {
+      id: 6601,
+      source_name: "web",
+      created_at: "2026-11-23T10:00:00Z",
+      updated_at: "2026-11-23T10:00:00Z",
+      line_items: [{ id: 1, variant_id: 8001, sku: "TEE-BLK-M", quantity: 1, fulfillable_quantity: 1 }],
+    });
+    await post(domain, "customers/data_request", { shop_id: 1, shop_domain: domain, customer: { id: 8 }, orders_requested: [6601] });
+    await drain(shop.id);
+    expect(await prisma.order.count({ where: { shopId: shop.id } })).toBe(0);
+    const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.topic, r.status, r.error])).toEqual([
+      ["app/uninstalled", "done", "uninstalled; 1 session(s) deleted"],
+      ["orders/create", "done", "dropped: shop uninstalled"],
+      ["customers/data_request", "done", "exported 0 order(s) to the audit log"],
+    ]);
+  });
+
+  it("customers/data_request exports what we hold for the customer's orders", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    double.order({ shop: domain, id: 6701, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+    await deliver(domain, produced(domain, from).filter((d) => d.topic === "orders/create"));
+    await post(domain, "customers/data_request", { shop_id: 1, shop_domain: domain, customer: { id: 42, email: "x@example.com" }, orders_requested: [6701, 999] });
+    await drain(shop.id);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { shopId: shop.id, action: "customer_data_export" } });
+    expect(audit.entityId).toBe("42");
+    expect(audit.after).toMatchObject({ customerId: "42", orders: [{ id: "6701", channel: "online", lines: [{ sku: "TEE-BLK-M", quantity: 2, openQuantity: 2 }] }] });
+    expect(JSON.stringify(audit.after)).not.toContain("x@example.com");
+  });
+});
+
+/** A client whose transactions throw on the (n+1)-th call of model.method: a crash mid-apply. */
+function crashAfter(client: PrismaClient, model: string, method: string, n: number): PrismaClient {
+  let calls = 0;
+  const wrapTx = (tx: object) =>
+    new Proxy(tx, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (prop !== model) return typeof value === "function" ? value.bind(target) : value;
+        return new Proxy(value as object, {
+          get(delegate, m) {
+            const fn = Reflect.get(delegate, m);
+            if (m !== method) return typeof fn === "function" ? fn.bind(delegate) : fn;
+            return (...args: unknown[]) => {
+              calls += 1;
+              if (calls > n) throw new Error("simulated crash");
+              return (fn as (...a: unknown[]) => unknown).apply(delegate, args);
+            };
+          },
+        });
+      },
+    });
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "$transaction") {
+        return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) =>
+          (target.$transaction as (f: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)((tx) => fn(wrapTx(tx as object)), opts);
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
