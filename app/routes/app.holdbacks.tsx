@@ -1,0 +1,169 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { CsvImport, downloadCsv } from "../components/CsvImport";
+import { errorAt, formatDate, validateWith, type FieldErrors } from "../components/forms";
+import { IssuesBanner } from "../components/IssuesBanner";
+import { RouteError } from "../components/RouteError";
+import { useJsonAction } from "../components/useJsonAction";
+import { channelOptions, locationOptions } from "../services/admin/options.server";
+import { adminRequest, badRequest, failure, readBody } from "../services/admin/request.server";
+import { createHoldback, deleteHoldback, importHoldbacksCsv, listHoldbacks } from "../services/config/holdbacks.server";
+import { HOLDBACK_CSV_COLUMNS, holdbackCreateSchema } from "../validation/holdback";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await adminRequest(request);
+  const [holdbacks, channels, locations] = await Promise.all([listHoldbacks(shop.id), channelOptions(shop.id), locationOptions(shop.id)]);
+  return json({ holdbacks, channels, facilities: locations.filter((l) => l.role === "facility") });
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, actor } = await adminRequest(request);
+  const { intent, ...body } = await readBody(request);
+  try {
+    switch (intent) {
+      case "create":
+        return json({ ok: true as const, message: `Holding ${(await createHoldback(shop.id, body, { actor })).quantity} unit(s).` });
+      case "delete": {
+        const id = Number(body.id);
+        if (!Number.isInteger(id) || id <= 0) return badRequest([{ path: "id", message: "must be a holdback id" }]);
+        await deleteHoldback(shop.id, id, { actor });
+        return json({ ok: true as const, message: "Holdback removed; the units are available again." });
+      }
+      case "import": {
+        if (typeof body.csv !== "string") return badRequest([{ path: "csv", message: "is required: the file's text" }]);
+        const { created } = await importHoldbacksCsv(shop.id, body.csv, { actor });
+        return json({ ok: true as const, message: `Imported ${created.length} holdback(s).` });
+      }
+      default:
+        return badRequest([{ path: "intent", message: 'must be "create", "delete" or "import"' }]);
+    }
+  } catch (error) {
+    return failure(error);
+  }
+};
+
+const EMPTY = { sku: "", quantity: "", channelId: "", locationId: "", from: "", until: "", note: "" };
+
+export default function Holdbacks() {
+  const { holdbacks, channels, facilities } = useLoaderData<typeof loader>();
+  const [form, setForm] = useState(EMPTY);
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const create = useJsonAction<{ message: string }>("create-holdback");
+  const remove = useJsonAction<{ message: string }>("delete-holdback");
+  const upload = useJsonAction<{ message: string }>("import-holdbacks");
+  const [exportError, setExportError] = useState<string | null>(null);
+  const errors = { ...(create.failure?.errors ?? {}), ...clientErrors };
+  const set = (k: keyof typeof EMPTY) => (v: string) => setForm({ ...form, [k]: v });
+  const save = () => {
+    const found = validateWith(holdbackCreateSchema, form);
+    setClientErrors(found);
+    if (Object.keys(found).length === 0) create.submit({ intent: "create", ...form });
+  };
+  const columns = [...HOLDBACK_CSV_COLUMNS.required, ...HOLDBACK_CSV_COLUMNS.optional].join(", ");
+  return (
+    <Page
+      title="Holdbacks"
+      subtitle="Units set aside per variant, for one channel or for nobody"
+      secondaryActions={[
+        {
+          content: "Export CSV",
+          onAction: () => downloadCsv("/app/holdbacks/export", "holdbacks.csv").catch((e: Error) => setExportError(e.message)),
+        },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {exportError && <Banner tone="critical" title={`The export failed: ${exportError}`} />}
+            {remove.ok && <Banner tone="success" title={remove.ok.message} />}
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  Current holdbacks
+                </Text>
+                {holdbacks.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    Nothing is held back. A holdback keeps units out of every channel's ATP except the one it is for (or out of
+                    all of them): a wholesale size run, a promo reserve, units for a photo shoot.
+                  </Text>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "text", "text", "numeric", "text", "text", "text"]}
+                    headings={["SKU", "For", "At", "Units", "When", "Note", ""]}
+                    rows={holdbacks.map((h) => [
+                      h.sku ?? `item ${h.itemId}`,
+                      h.channel ? (channels.find((c) => c.id === h.channel?.id)?.name ?? h.channel.key) : "Nobody (held from every channel)",
+                      h.location?.name ?? "Any facility",
+                      h.quantity,
+                      `${formatDate(h.from, "now")} to ${formatDate(h.until, "no end")}`,
+                      h.note ?? "",
+                      <Button key={h.id} tone="critical" variant="plain" onClick={() => remove.submit({ intent: "delete", id: h.id })}>
+                        Delete
+                      </Button>,
+                    ])}
+                  />
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <FormLayout>
+              <Text as="h2" variant="headingMd">
+                Hold back units
+              </Text>
+              {create.ok && <Banner tone="success" title={create.ok.message} />}
+              <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" error={errorAt(errors, "sku", "itemId")} />
+              <TextField label="Units" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" error={errorAt(errors, "quantity")} />
+              <Select
+                label="For"
+                options={[{ label: "Nobody (held from every channel)", value: "" }, ...channels.map((c) => ({ label: c.name, value: String(c.id) }))]}
+                value={form.channelId}
+                onChange={set("channelId")}
+                error={errorAt(errors, "channelId")}
+              />
+              <Select
+                label="At"
+                options={[{ label: "Any facility", value: "" }, ...facilities.map((l) => ({ label: l.name, value: String(l.id) }))]}
+                value={form.locationId}
+                onChange={set("locationId")}
+                error={errorAt(errors, "locationId")}
+              />
+              <FormLayout.Group>
+                <TextField label="From" type="date" value={form.from} onChange={set("from")} autoComplete="off" error={errorAt(errors, "from")} />
+                <TextField label="Until" type="date" value={form.until} onChange={set("until")} autoComplete="off" error={errorAt(errors, "until")} />
+              </FormLayout.Group>
+              <TextField label="Note" value={form.note} onChange={set("note")} autoComplete="off" error={errorAt(errors, "note")} />
+              <Button variant="primary" onClick={save} loading={create.busy}>
+                Hold back
+              </Button>
+            </FormLayout>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                Import from CSV
+              </Text>
+              <Text as="p" tone="subdued">
+                One row per holdback: sku and quantity are required; channel is a channel key (empty: nobody), location a
+                location name or Shopify id (empty: any facility), dates YYYY-MM-DD. If any row is wrong nothing is saved.
+              </Text>
+              {upload.ok && <Banner tone="success" title={upload.ok.message} />}
+              {upload.failure && <IssuesBanner title={upload.failure.message} issues={upload.failure.issues} />}
+              <CsvImport columns={columns} busy={upload.busy} onImport={(csv) => upload.submit({ intent: "import", csv })} />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError title="Holdbacks" />;
+}
