@@ -1,0 +1,197 @@
+import type { Prisma } from "@prisma/client";
+import type { Db } from "./audit.server";
+
+/**
+ * What one item's evaluation reads and writes: its stock, open order lines, holdbacks, open
+ * purchase-order lines, pre-order allocations and pools; then its availability snapshots,
+ * ATS history and pools. Every query is scoped by shopId.
+ */
+
+/**
+ * Everything one evaluation reads, in ONE round trip (this runs on every order: the per-query
+ * overhead of seven ORM queries was most of a recompute's time).
+ */
+export async function loadItemInputs(db: Db, shopId: number, itemId: number) {
+  const rows = await db.$queryRaw<RawInputs[]>`
+    SELECT
+      (SELECT row_to_json(x) FROM (
+         SELECT i.id, i.sku, i.tracked, i."deletedAt", v.sku AS "variantSku", p."shopifyId"::text AS "productShopifyId",
+                p.vendor, p.tags, p.collections
+         FROM inventory_items i
+         LEFT JOIN variants v ON v.id = i."variantId" AND v."shopId" = i."shopId"
+         LEFT JOIN products p ON p.id = v."productId" AND p."shopId" = i."shopId"
+         WHERE i.id = ${itemId} AND i."shopId" = ${shopId}) x) AS item,
+      (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'name', name, 'quantity', quantity)), '[]'::json)
+         FROM inventory_levels WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS levels,
+      (SELECT coalesce(json_agg(json_build_object('id', l.id, 'openQuantity', l."openQuantity", 'assignedLocationId', l."assignedLocationId",
+                'dueDate', l."dueDate", 'preOrder', l."preOrder", 'channelId', o."channelId", 'shipBy', o."shipBy",
+                'shopifyCreatedAt', o."shopifyCreatedAt", 'orderPreOrder', o."preOrder")), '[]'::json)
+         FROM order_lines l JOIN orders o ON o.id = l."orderId" AND o."shopId" = l."shopId"
+         WHERE l."shopId" = ${shopId} AND l."itemId" = ${itemId} AND l."openQuantity" > 0
+           AND o."cancelledAt" IS NULL AND NOT o.closed AND NOT o.test) AS lines,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'channelId', "channelId", 'locationId', "locationId", 'quantity', quantity,
+                'from', "from", 'until', "until")), '[]'::json)
+         FROM holdbacks WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS holdbacks,
+      (SELECT coalesce(json_agg(json_build_object('id', l.id, 'quantityOrdered', l."quantityOrdered", 'quantityReceived', l."quantityReceived",
+                'etaOverride', l."etaOverride", 'destinationLocationId', po."destinationLocationId", 'eta', po.eta, 'supplierId', po."supplierId")), '[]'::json)
+         FROM purchase_order_lines l JOIN purchase_orders po ON po.id = l."purchaseOrderId" AND po."shopId" = l."shopId"
+         WHERE l."shopId" = ${shopId} AND l."itemId" = ${itemId} AND po.status IN ('open', 'partially_received')) AS "poLines",
+      (SELECT coalesce(json_agg(json_build_object('channelId', "channelId", 'quantity', quantity, 'entitlement', entitlement,
+                'freeSupplyAtRebalance', "freeSupplyAtRebalance", 'rebalancedAt', "rebalancedAt")), '[]'::json)
+         FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS pools,
+      (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'quantity', quantity)), '[]'::json)
+         FROM pushed_quantities WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND name = 'reserved') AS held`;
+  const r = rows[0];
+  if (!r?.item) return null;
+  const i = r.item;
+  return {
+    item: {
+      id: i.id,
+      sku: i.sku,
+      tracked: i.tracked,
+      deletedAt: date(i.deletedAt),
+      variant: i.productShopifyId === null ? null : { sku: i.variantSku, product: { shopifyId: BigInt(i.productShopifyId), vendor: i.vendor, tags: i.tags ?? [], collections: i.collections ?? [] } },
+    },
+    levels: r.levels,
+    lines: r.lines.map((l) => ({
+      id: l.id,
+      openQuantity: l.openQuantity,
+      assignedLocationId: l.assignedLocationId,
+      dueDate: date(l.dueDate),
+      preOrder: l.preOrder,
+      order: { channelId: l.channelId, shipBy: date(l.shipBy), shopifyCreatedAt: date(l.shopifyCreatedAt), preOrder: l.orderPreOrder },
+    })),
+    holdbacks: r.holdbacks.map((h) => ({ ...h, from: date(h.from), until: date(h.until) })),
+    poLines: r.poLines.map((l) => ({
+      id: l.id,
+      quantityOrdered: l.quantityOrdered,
+      quantityReceived: l.quantityReceived,
+      etaOverride: date(l.etaOverride),
+      purchaseOrder: { destinationLocationId: l.destinationLocationId, eta: date(l.eta), supplierId: l.supplierId },
+    })),
+    pools: r.pools.map((p) => ({ ...p, rebalancedAt: date(p.rebalancedAt)! })),
+    held: r.held,
+  };
+}
+
+/** timestamp(3) columns hold UTC wall time; json renders them without a zone. */
+function date(v: string | null): Date | null {
+  return v === null ? null : new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`);
+}
+
+interface RawInputs {
+  item: {
+    id: number;
+    sku: string | null;
+    tracked: boolean;
+    deletedAt: string | null;
+    variantSku: string | null;
+    productShopifyId: string | null;
+    vendor: string | null;
+    tags: string[] | null;
+    collections: string[] | null;
+  } | null;
+  levels: { locationId: number; name: string; quantity: number }[];
+  lines: {
+    id: number;
+    openQuantity: number;
+    assignedLocationId: number | null;
+    dueDate: string | null;
+    preOrder: boolean;
+    channelId: number | null;
+    shipBy: string | null;
+    shopifyCreatedAt: string | null;
+    orderPreOrder: boolean;
+  }[];
+  holdbacks: { id: number; channelId: number | null; locationId: number | null; quantity: number; from: string | null; until: string | null }[];
+  poLines: {
+    id: number;
+    quantityOrdered: number;
+    quantityReceived: number;
+    etaOverride: string | null;
+    destinationLocationId: number;
+    eta: string | null;
+    supplierId: number | null;
+  }[];
+  pools: { channelId: number; quantity: number; entitlement: number; freeSupplyAtRebalance: number; rebalancedAt: string }[];
+  held: { locationId: number; quantity: number }[];
+}
+
+export type ItemInputs = NonNullable<Awaited<ReturnType<typeof loadItemInputs>>>;
+
+/** Units sold per channel on orders placed since `since` and not cancelled (shipped or not). */
+export async function soldSince(db: Db, shopId: number, itemId: number, channelIds: number[], since: Date): Promise<Map<number, number>> {
+  if (channelIds.length === 0) return new Map();
+  const rows = await db.orderLine.findMany({
+    where: { shopId, itemId, order: { channelId: { in: channelIds }, cancelledAt: null, test: false, shopifyCreatedAt: { gte: since } } },
+    select: { quantity: true, order: { select: { channelId: true } } },
+  });
+  const out = new Map<number, number>();
+  for (const r of rows) out.set(r.order.channelId!, (out.get(r.order.channelId!) ?? 0) + r.quantity);
+  return out;
+}
+
+export interface SnapshotRow {
+  channelId: number;
+  atp: number;
+  ats: number;
+  ruleId: number | null;
+  breakdown: Prisma.InputJsonValue;
+}
+
+/** Upserts the item's snapshot per channel in one statement; a history point only where ATP or ATS changed. */
+export async function saveSnapshots(db: Db, shopId: number, itemId: number, rows: SnapshotRow[], at: Date): Promise<{ changed: number }> {
+  const when = at.toISOString().replace("Z", "");
+  const before = await db.availabilitySnapshot.findMany({ where: { shopId, itemId }, select: { channelId: true, atp: true, ats: true } });
+  const prev = new Map(before.map((p) => [p.channelId, p]));
+  if (rows.length > 0) {
+    await db.$executeRaw`
+      INSERT INTO "availability_snapshots" ("shopId", "itemId", "channelId", "atp", "ats", "ruleId", "breakdown", "computedAt")
+      SELECT ${shopId}, ${itemId}, t."channelId", t."atp", t."ats", t."ruleId", t."breakdown", ${when}::timestamp(3)
+      FROM unnest(${rows.map((r) => r.channelId)}::int[], ${rows.map((r) => r.atp)}::int[], ${rows.map((r) => r.ats)}::int[],
+                  ${rows.map((r) => r.ruleId)}::int[], ${rows.map((r) => JSON.stringify(r.breakdown))}::jsonb[]) AS t("channelId", "atp", "ats", "ruleId", "breakdown")
+      ON CONFLICT ("shopId", "itemId", "channelId") DO UPDATE
+        SET "atp" = EXCLUDED."atp", "ats" = EXCLUDED."ats", "ruleId" = EXCLUDED."ruleId", "breakdown" = EXCLUDED."breakdown", "computedAt" = EXCLUDED."computedAt"`;
+  }
+  const history: Prisma.AtsHistoryPointCreateManyInput[] = [];
+  for (const r of rows) {
+    const p = prev.get(r.channelId);
+    if (!p || p.atp !== r.atp || p.ats !== r.ats) history.push({ shopId, itemId, channelId: r.channelId, atp: r.atp, ats: r.ats, at });
+  }
+  const gone = before.filter((p) => !rows.some((r) => r.channelId === p.channelId)).map((p) => p.channelId);
+  if (gone.length > 0) await db.availabilitySnapshot.deleteMany({ where: { shopId, itemId, channelId: { in: gone } } });
+  if (history.length > 0) await db.atsHistoryPoint.createMany({ data: history });
+  return { changed: history.length };
+}
+
+export interface PoolRow {
+  channelId: number;
+  quantity: number;
+  /** Set on a rebalance; otherwise the stored snapshot stays. */
+  rebalance: { entitlement: number; freeSupply: number; at: Date } | null;
+  carves: { locationId: number; quantity: number }[];
+}
+
+export async function savePools(db: Db, shopId: number, itemId: number, rows: PoolRow[]): Promise<void> {
+  const keep = rows.map((r) => r.channelId);
+  await db.ringfencePool.deleteMany({ where: { shopId, itemId, channelId: { notIn: keep } } });
+  for (const r of rows) {
+    const reb = r.rebalance;
+    const pool = await db.ringfencePool.upsert({
+      where: { shopId_itemId_channelId: { shopId, itemId, channelId: r.channelId } },
+      create: {
+        shopId,
+        itemId,
+        channelId: r.channelId,
+        quantity: r.quantity,
+        entitlement: reb?.entitlement ?? r.quantity,
+        freeSupplyAtRebalance: reb?.freeSupply ?? 0,
+        rebalancedAt: reb?.at ?? new Date(),
+      },
+      update: { quantity: r.quantity, ...(reb ? { entitlement: reb.entitlement, freeSupplyAtRebalance: reb.freeSupply, rebalancedAt: reb.at } : {}) },
+    });
+    await db.poolCarve.deleteMany({ where: { shopId, poolId: pool.id } });
+    const carves = r.carves.filter((c) => c.quantity > 0);
+    if (carves.length > 0) await db.poolCarve.createMany({ data: carves.map((c) => ({ shopId, poolId: pool.id, locationId: c.locationId, quantity: c.quantity })) });
+  }
+}

@@ -1,0 +1,278 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import type { Db } from "./audit.server";
+
+/**
+ * Push jobs and their entries (the outbox of Shopify writes), and what we believe Shopify holds.
+ * A push job is one Admin mutation: `quantityName` "available" is inventorySetQuantities,
+ * "reserved" is inventoryMoveQuantities (in-place holds). Lifecycle: pending (collecting
+ * entries, at most 250) → sent (input frozen, idempotency key fixed; a retry resends it
+ * unchanged) → succeeded | stale | failed. Every query is scoped by shopId.
+ */
+
+export const MAX_ENTRIES_PER_JOB = 250;
+export type PushKind = "available" | "reserved";
+
+export interface PendingEntry {
+  kind: PushKind;
+  locationId: number;
+  channelId: number | null;
+  /** Target `available` at the location. */
+  after: number;
+  ats: number | null;
+}
+
+/**
+ * Replaces the item's not-yet-sent entries with `entries` (only the latest plan matters), adding
+ * them to the shop's open job of each kind. Run inside a transaction: the open job row is locked,
+ * so the push service cannot freeze it half way.
+ */
+export async function replacePendingEntries(
+  db: Prisma.TransactionClient,
+  shopId: number,
+  itemId: number,
+  entries: PendingEntry[],
+  meta: { actor: string; cause: string },
+): Promise<{ jobIds: number[] }> {
+  await db.$executeRaw`
+    DELETE FROM "push_job_entries" e USING "push_jobs" j
+    WHERE e."pushJobId" = j.id AND j."shopId" = ${shopId} AND j.status = 'pending' AND e."shopId" = ${shopId} AND e."itemId" = ${itemId}`;
+  const jobIds: number[] = [];
+  for (const kind of ["available", "reserved"] as const) {
+    const mine = entries.filter((e) => e.kind === kind);
+    let i = 0;
+    while (i < mine.length) {
+      const job = await openJob(db, shopId, kind, meta);
+      const room = MAX_ENTRIES_PER_JOB - job.count;
+      const batch = mine.slice(i, i + room);
+      await db.pushJobEntry.createMany({
+        data: batch.map((e) => ({ shopId, pushJobId: job.id, itemId, locationId: e.locationId, channelId: e.channelId, after: e.after, ats: e.ats })),
+      });
+      jobIds.push(job.id);
+      i += batch.length;
+    }
+  }
+  return { jobIds };
+}
+
+async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<{ id: number; count: number }> {
+  // One open job per (shop, kind): concurrent recomputes of a shop would each create their own
+  // when none is open, so they queue on this lock (held to the end of their short transaction).
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(${kind === "available" ? 7301 : 7302}::int, ${shopId}::int)`;
+  // FOR UPDATE re-checks status after waiting, so a job the push service just froze is skipped.
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT j.id FROM push_jobs j
+    WHERE j."shopId" = ${shopId} AND j.status = 'pending' AND j."quantityName" = ${kind}
+    ORDER BY j.id
+    FOR UPDATE OF j`;
+  // Counted only once the locks are held: a count inside the locking statement reads its snapshot,
+  // taken before a concurrent recompute that held the lock committed its entries (jobs of 260 seen).
+  for (const r of rows) {
+    const count = await db.pushJobEntry.count({ where: { shopId, pushJobId: r.id } });
+    if (count < MAX_ENTRIES_PER_JOB) return { id: r.id, count };
+  }
+  const job = await db.pushJob.create({
+    data: {
+      shopId,
+      quantityName: kind,
+      reason: kind === "available" ? "correction" : "reservation_updated",
+      idempotencyKey: randomUUID(),
+      actor: meta.actor,
+      cause: meta.cause,
+    },
+  });
+  await db.pushJob.update({ where: { id: job.id }, data: { referenceDocumentUri: `gid://ringfence/PushJob/${job.id}` } });
+  return { id: job.id, count: 0 };
+}
+
+export function jobWithEntries(db: Db, shopId: number, jobId: number) {
+  return db.pushJob.findFirst({
+    where: { id: jobId, shopId },
+    include: {
+      entries: {
+        where: { shopId },
+        orderBy: { id: "asc" },
+        include: { item: { select: { shopifyId: true } }, location: { select: { shopifyId: true } } },
+      },
+    },
+  });
+}
+
+export type JobWithEntries = NonNullable<Awaited<ReturnType<typeof jobWithEntries>>>;
+
+/** Jobs frozen by an attempt that did not finish (resent as they are), oldest first. */
+export async function inFlightJobIds(db: Db, shopId: number): Promise<number[]> {
+  const rows = await db.pushJob.findMany({ where: { shopId, status: "sent" }, select: { id: true }, orderBy: { id: "asc" } });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Freezes the oldest open job: locks it, fills each entry's `before` from `believed` (dropping
+ * entries with nothing left to change) and marks it sent. Null when nothing is pending.
+ */
+export async function freezeNextJob(
+  db: Prisma.TransactionClient,
+  shopId: number,
+  believed: (entries: { itemId: number; locationId: number }[]) => Promise<Map<string, { available: number; heldByUs: number }>>,
+): Promise<number | null> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM push_jobs WHERE "shopId" = ${shopId} AND status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+  if (rows.length === 0) return null;
+  const jobId = rows[0].id;
+  const job = await db.pushJob.findFirstOrThrow({ where: { id: jobId, shopId }, include: { entries: { where: { shopId } } } });
+  const known = await believed(job.entries);
+  const ids: number[] = [];
+  const befores: (number | null)[] = [];
+  const afters: number[] = [];
+  const results: (string | null)[] = [];
+  let live = 0;
+  for (const e of job.entries) {
+    const k = known.get(levelKey(e.itemId, e.locationId));
+    const before: number | null = k ? k.available : null;
+    let after = e.after;
+    if (k && job.quantityName === "reserved") {
+      // Releases are bounded by what we hold; the entry records the available we will reach.
+      const diff = k.available - e.after;
+      after = diff >= 0 ? e.after : k.available + Math.min(-diff, k.heldByUs);
+    }
+    const skip = before === null ? "skipped: not stocked" : before === after ? "skipped: already there" : null;
+    if (!skip) live++;
+    ids.push(e.id);
+    befores.push(before);
+    afters.push(after);
+    results.push(skip);
+  }
+  if (ids.length > 0) {
+    await db.$executeRaw`
+      UPDATE "push_job_entries" AS e SET "before" = t."before", "after" = t."after", "result" = t."result"
+      FROM unnest(${ids}::int[], ${befores}::int[], ${afters}::int[], ${results}::text[]) AS t("id", "before", "after", "result")
+      WHERE e."id" = t."id" AND e."shopId" = ${shopId}`;
+  }
+  await db.pushJob.update({
+    where: { id: jobId },
+    data: live > 0 ? { status: "sent", sentAt: new Date() } : { status: "succeeded", sentAt: new Date(), completedAt: new Date() },
+  });
+  return jobId;
+}
+
+export const levelKey = (itemId: number, locationId: number) => `${itemId}:${locationId}`;
+
+/** What we believe Shopify holds: `available` from our levels, our holds from pushed quantities. */
+export async function believedLevels(db: Db, shopId: number, pairs: { itemId: number; locationId: number }[]) {
+  const itemIds = [...new Set(pairs.map((p) => p.itemId))];
+  const [levels, held] = await Promise.all([
+    db.inventoryLevel.findMany({ where: { shopId, itemId: { in: itemIds }, name: "available" } }),
+    db.pushedQuantity.findMany({ where: { shopId, itemId: { in: itemIds }, name: "reserved" } }),
+  ]);
+  const out = new Map<string, { available: number; heldByUs: number }>();
+  for (const l of levels) out.set(levelKey(l.itemId, l.locationId), { available: l.quantity, heldByUs: 0 });
+  for (const h of held) {
+    const k = out.get(levelKey(h.itemId, h.locationId));
+    if (k) k.heldByUs = h.quantity;
+  }
+  return out;
+}
+
+/** Counts one send of the job (before it goes out, so a crash mid-call is still counted). */
+export async function markAttempt(db: Db, shopId: number, jobId: number): Promise<void> {
+  await db.pushJob.updateMany({ where: { id: jobId, shopId }, data: { attempts: { increment: 1 } } });
+}
+
+/** The job stays `sent` (its retry resends the same input and key); the error is visible. */
+export async function recordRetryableError(db: Db, shopId: number, jobId: number, error: string): Promise<void> {
+  await db.pushJob.updateMany({ where: { id: jobId, shopId }, data: { error } });
+}
+
+/**
+ * A job Shopify applied: the job and its entries say so, our levels and pushed quantities take
+ * the values written (so the echo webhook is recognised as ours), all in one transaction.
+ */
+export async function recordApplied(
+  db: Prisma.TransactionClient,
+  job: JobWithEntries,
+  opts: { costPoints: number; at: Date; shopifyAt: Date | null },
+): Promise<void> {
+  const shopId = job.shopId;
+  const live = job.entries.filter((e) => e.result === null && e.before !== null);
+  await db.pushJob.update({ where: { id: job.id }, data: { status: "succeeded", completedAt: opts.at, costPoints: opts.costPoints, error: null } });
+  await db.pushJobEntry.updateMany({ where: { shopId, pushJobId: job.id, result: null, before: { not: null } }, data: { result: "applied" } });
+  const stamp = opts.shopifyAt ?? opts.at;
+  const levels: LevelWrite[] = live.map((e) => ({ itemId: e.itemId, locationId: e.locationId, name: "available", quantity: e.after, at: stamp }));
+  const pushed: PushedWrite[] = live.map((e) => ({ itemId: e.itemId, locationId: e.locationId, name: "available", quantity: e.after, lastAts: e.ats }));
+  if (job.quantityName === "reserved") {
+    const itemIds = [...new Set(live.map((e) => e.itemId))];
+    const [held, reserved] = await Promise.all([
+      db.pushedQuantity.findMany({ where: { shopId, itemId: { in: itemIds }, name: "reserved" } }),
+      db.inventoryLevel.findMany({ where: { shopId, itemId: { in: itemIds }, name: "reserved" } }),
+    ]);
+    for (const e of live) {
+      const moved = e.before! - e.after;
+      const h = held.find((x) => x.itemId === e.itemId && x.locationId === e.locationId)?.quantity ?? 0;
+      const r = reserved.find((x) => x.itemId === e.itemId && x.locationId === e.locationId)?.quantity ?? 0;
+      pushed.push({ itemId: e.itemId, locationId: e.locationId, name: "reserved", quantity: h + moved, lastAts: e.ats });
+      levels.push({ itemId: e.itemId, locationId: e.locationId, name: "reserved", quantity: r + moved, at: stamp });
+    }
+  }
+  await setLevels(db, shopId, levels);
+  await upsertPushed(db, shopId, pushed, job.id, opts.at);
+}
+
+export async function recordRejected(db: Prisma.TransactionClient, shopId: number, jobId: number, status: "stale" | "failed", error: string): Promise<void> {
+  await db.pushJob.updateMany({ where: { id: jobId, shopId }, data: { status, error, completedAt: new Date() } });
+  await db.pushJobEntry.updateMany({ where: { shopId, pushJobId: jobId, result: null }, data: { result: status } });
+}
+
+export interface LevelWrite {
+  itemId: number;
+  locationId: number;
+  name: string;
+  quantity: number;
+  at: Date;
+}
+
+/**
+ * Writes many levels in one statement, each unless a newer Shopify state (a later webhook) is
+ * already recorded for it. Returns how many rows were written.
+ */
+export async function setLevels(db: Db, shopId: number, rows: LevelWrite[]): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const chunk = rows.slice(i, i + 5_000);
+    // timestamp(3) columns hold UTC wall time (Prisma's convention): send it without a zone.
+    const at = chunk.map((r) => r.at.toISOString().replace("Z", ""));
+    written += await db.$executeRaw`
+      INSERT INTO "inventory_levels" ("shopId", "itemId", "locationId", "name", "quantity", "shopifyUpdatedAt", "updatedAt")
+      SELECT ${shopId}, t."itemId", t."locationId", t."name", t."quantity", t."at", now()
+      FROM unnest(${chunk.map((r) => r.itemId)}::int[], ${chunk.map((r) => r.locationId)}::int[], ${chunk.map((r) => r.name)}::text[],
+                  ${chunk.map((r) => r.quantity)}::int[], ${at}::timestamp(3)[]) AS t("itemId", "locationId", "name", "quantity", "at")
+      ON CONFLICT ("shopId", "itemId", "locationId", "name") DO UPDATE
+        SET "quantity" = EXCLUDED."quantity", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
+        WHERE "inventory_levels"."shopifyUpdatedAt" IS NULL OR "inventory_levels"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`;
+  }
+  return written;
+}
+
+interface PushedWrite {
+  itemId: number;
+  locationId: number;
+  name: string;
+  quantity: number;
+  lastAts: number | null;
+}
+
+async function upsertPushed(db: Prisma.TransactionClient, shopId: number, rows: PushedWrite[], pushJobId: number, at: Date) {
+  if (rows.length === 0) return;
+  const when = at.toISOString().replace("Z", "");
+  await db.$executeRaw`
+    INSERT INTO "pushed_quantities" ("shopId", "itemId", "locationId", "name", "quantity", "lastAts", "pushedAt", "pushJobId")
+    SELECT ${shopId}, t."itemId", t."locationId", t."name", t."quantity", t."lastAts", ${when}::timestamp(3), ${pushJobId}
+    FROM unnest(${rows.map((r) => r.itemId)}::int[], ${rows.map((r) => r.locationId)}::int[], ${rows.map((r) => r.name)}::text[],
+                ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.lastAts)}::int[]) AS t("itemId", "locationId", "name", "quantity", "lastAts")
+    ON CONFLICT ("shopId", "itemId", "locationId", "name") DO UPDATE
+      SET "quantity" = EXCLUDED."quantity", "lastAts" = EXCLUDED."lastAts", "pushedAt" = EXCLUDED."pushedAt", "pushJobId" = EXCLUDED."pushJobId"`;
+}
+
+export function pendingPushCount(db: Db, shopId: number): Promise<number> {
+  return db.pushJob.count({ where: { shopId, status: { in: ["pending", "sent"] } } });
+}
+

@@ -1,0 +1,285 @@
+import type { PrismaClient } from "@prisma/client";
+import type { Producer } from "../jobs/producer.server";
+import type { Logger } from "../lib/logger";
+import {
+  believedLevels,
+  freezeNextJob,
+  inFlightJobIds,
+  jobWithEntries,
+  markAttempt,
+  recordApplied,
+  recordRejected,
+  recordRetryableError,
+  setLevels,
+  type LevelWrite,
+  type JobWithEntries,
+} from "../models/pushes.server";
+import type { AdminClient } from "../shopify/client";
+import { isTerminal, ShopifyUserError } from "../shopify/errors";
+import { fulfillmentOrderMove } from "../shopify/operations/fulfillment-order-move";
+import { inventoryMoveQuantities } from "../shopify/operations/inventory-move-quantities";
+import { READ_NAMES, readInventoryQuantities } from "../shopify/operations/inventory-quantities";
+import { inventorySetQuantities } from "../shopify/operations/inventory-set-quantities";
+import { orderFulfillmentOrders } from "../shopify/operations/order-fulfillment-orders";
+import { adminForShop } from "../shopify/transport.server";
+import { recomputeItem } from "./availability.server";
+
+/**
+ * Push a shop's pending quantities to Shopify: one mutation per push job (≤ 250 entries), paced
+ * by the client's per-shop bucket, compare-and-swap from what we believe Shopify holds, with the
+ * job's idempotency key reused on every retry. A stale write re-reads the items from Shopify,
+ * recomputes them and pushes again, so a sale that landed in between is never erased.
+ */
+
+export interface PushDeps {
+  prisma: PrismaClient;
+  adminFor?: (shop: string) => AdminClient;
+  producer?: Pick<Producer, "enqueue">;
+  log?: Logger;
+}
+
+export interface PushResult {
+  jobs: number;
+  applied: number;
+  quantities: number;
+  stale: number;
+  failed: number;
+  costPoints: number;
+  throttled: number;
+  routed: number;
+}
+
+const gidItem = (id: bigint | number) => `gid://shopify/InventoryItem/${id}`;
+const gidLocation = (id: bigint | number) => `gid://shopify/Location/${id}`;
+const numericId = (gid: string) => BigInt(gid.replace(/^.*\//, "").replace(/\?.*$/, ""));
+
+/** Our ledger document for units held in `reserved` when publishing in place. */
+export const holdLedgerUri = (shopId: number) => `gid://ringfence/InPlaceHold/${shopId}`;
+
+export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleRounds?: number } = {}): Promise<PushResult> {
+  const { prisma } = deps;
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+  const client = (deps.adminFor ?? ((d) => adminForShop(prisma, d)))(shop.domain);
+  const result: PushResult = { jobs: 0, applied: 0, quantities: 0, stale: 0, failed: 0, costPoints: 0, throttled: 0, routed: 0 };
+  const maxStale = opts.maxStaleRounds ?? 5;
+
+  // A job frozen by an attempt that crashed goes first, unchanged: same input, same key.
+  for (const id of await inFlightJobIds(prisma, shopId)) await send(id);
+  for (;;) {
+    const id = await prisma.$transaction((tx) =>
+      freezeNextJob(tx, shopId, (entries) => believedLevels(tx, shopId, entries)),
+    );
+    if (id === null) break;
+    await send(id);
+  }
+  result.routed = await routeChannelOrders(deps, shopId, client);
+  return result;
+
+  async function send(jobId: number): Promise<void> {
+    const job = await jobWithEntries(prisma, shopId, jobId);
+    if (!job || job.status !== "sent") return;
+    const live = job.entries.filter((e) => e.result === null && e.before !== null);
+    if (live.length === 0) {
+      await prisma.pushJob.update({ where: { id: jobId }, data: { status: "succeeded", completedAt: new Date() } });
+      return;
+    }
+    result.jobs++;
+    await markAttempt(prisma, shopId, jobId);
+    const key = job.idempotencyKey;
+    const uri = job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`;
+    try {
+      let cost: number;
+      let at: string | null;
+      if (job.quantityName === "available") {
+        const r = await inventorySetQuantities(
+          client,
+          {
+            name: "available",
+            reason: job.reason,
+            referenceDocumentUri: uri,
+            quantities: live.map((e) => ({
+              inventoryItemId: gidItem(e.item.shopifyId),
+              locationId: gidLocation(e.location.shopifyId),
+              quantity: e.after,
+              changeFromQuantity: e.before,
+            })),
+          },
+          key,
+        );
+        cost = r.stats.cost;
+        result.throttled += r.stats.throttled;
+        at = r.createdAt;
+      } else {
+        const ledger = holdLedgerUri(shopId);
+        const r = await inventoryMoveQuantities(
+          client,
+          {
+            reason: job.reason,
+            referenceDocumentUri: uri,
+            changes: live.map((e) => {
+              const hold = e.before! - e.after;
+              const loc = gidLocation(e.location.shopifyId);
+              const available = { locationId: loc, name: "available", ledgerDocumentUri: null };
+              const reserved = { locationId: loc, name: "reserved", ledgerDocumentUri: ledger };
+              return {
+                inventoryItemId: gidItem(e.item.shopifyId),
+                quantity: Math.abs(hold),
+                from: hold > 0 ? available : reserved,
+                to: hold > 0 ? reserved : available,
+              };
+            }),
+          },
+          key,
+        );
+        cost = r.stats.cost;
+        result.throttled += r.stats.throttled;
+        at = r.createdAt;
+      }
+      await prisma.$transaction((tx) => recordApplied(tx, job, { costPoints: cost, at: new Date(), shopifyAt: at ? new Date(at) : null }));
+      result.applied++;
+      result.quantities += live.length;
+      result.costPoints += cost;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof ShopifyUserError && error.has("CHANGE_FROM_QUANTITY_STALE")) {
+        result.stale++;
+        await prisma.$transaction((tx) => recordRejected(tx, shopId, jobId, "stale", message));
+        if (result.stale > maxStale) throw new Error(`push: still stale after ${maxStale} re-reads (shop ${shopId}); will retry`);
+        await rereadAndRecompute(job);
+        return;
+      }
+      if (isTerminal(error)) {
+        result.failed++;
+        await prisma.$transaction((tx) => recordRejected(tx, shopId, jobId, "failed", message));
+        deps.log?.error("push job failed", { shopId, jobId, error: message });
+        return;
+      }
+      // Throttled past the client's patience, 5xx, network: the job stays `sent` and the
+      // queue's backoff retries it with the same key.
+      await recordRetryableError(prisma, shopId, jobId, message);
+      throw error;
+    }
+  }
+
+  async function rereadAndRecompute(job: JobWithEntries): Promise<void> {
+    const items = new Map<string, number>();
+    for (const e of job.entries) items.set(gidItem(e.item.shopifyId), e.itemId);
+    await refreshLevelsFromShopify(prisma, shopId, client, items);
+    for (const itemId of new Set(items.values())) {
+      await recomputeItem(deps, shopId, itemId, { cause: `stale push job ${job.id}: re-read`, enqueuePush: false });
+    }
+  }
+}
+
+/**
+ * Reads the items' quantities (available, committed, reserved, ...) at every location from
+ * Shopify and writes them to our levels (a newer webhook already recorded wins). Returns the
+ * number of level rows written.
+ */
+export async function refreshLevelsFromShopify(
+  prisma: PrismaClient,
+  shopId: number,
+  client: AdminClient,
+  items: Map<string, number>,
+): Promise<number> {
+  const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
+  const locByShopify = new Map(locations.map((l) => [l.shopifyId, l.id]));
+  const { levels } = await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) });
+  const now = new Date();
+  const rows: LevelWrite[] = [];
+  for (const l of levels) {
+    const itemId = items.get(l.itemId);
+    const locationId = locByShopify.get(numericId(l.locationId));
+    if (itemId === undefined || locationId === undefined) continue;
+    const at = l.updatedAt ? new Date(l.updatedAt) : now;
+    for (const name of READ_NAMES) {
+      if (l.quantities[name] !== undefined) rows.push({ itemId, locationId, name, quantity: l.quantities[name], at });
+    }
+  }
+  const written = await setLevels(prisma, shopId, rows);
+  return written;
+}
+
+/**
+ * Orders that landed on a channel location are moved to a real facility of that channel (the
+ * first, in the channel's order, whose `available` covers the order there; else the first), so
+ * the physical stock is what gets picked. Candidates: open lines assigned to the channel
+ * location, and the channel's open lines whose location we do not know yet (orders/* payloads
+ * carry none for online orders; the fulfillment orders say where Shopify put them, and we
+ * record it). Paced by the same per-shop bucket.
+ */
+export async function routeChannelOrders(deps: PushDeps, shopId: number, client: AdminClient): Promise<number> {
+  const { prisma } = deps;
+  const channels = await prisma.channel.findMany({
+    where: { shopId, archivedAt: null, publishKind: "location", publishLocationId: { not: null } },
+    include: { facilities: { where: { shopId }, orderBy: { position: "asc" }, include: { location: true } }, publishLocation: true },
+  });
+  const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
+  const ourLocation = new Map(locations.map((l) => [gidLocation(l.shopifyId), l.id]));
+  let moved = 0;
+  // Items whose orders moved: committed left the channel location, so our copy of it is re-read.
+  const movedItems = new Map<string, number>();
+  for (const ch of channels) {
+    const facilities = ch.facilities.filter((f) => f.location.role === "facility" && f.location.isActive && !f.location.deletedAt);
+    const channelLocation = ch.publishLocation;
+    if (facilities.length === 0 || !channelLocation) continue;
+    const lines = await prisma.orderLine.findMany({
+      where: {
+        shopId,
+        openQuantity: { gt: 0 },
+        order: { cancelledAt: null, shopId },
+        OR: [{ assignedLocationId: channelLocation.id }, { assignedLocationId: null, order: { channelId: ch.id } }],
+      },
+      include: { order: { select: { id: true, shopifyId: true } }, item: { select: { shopifyId: true } } },
+    });
+    const orders = new Map(lines.map((l) => [l.order.id, l.order.shopifyId]));
+    for (const [orderId, orderShopifyId] of orders) {
+      const mine = lines.filter((l) => l.order.id === orderId);
+      const fos = await orderFulfillmentOrders(client, `gid://shopify/Order/${orderShopifyId}`);
+      const touched = new Set<number>();
+      for (const fo of fos) {
+        if (fo.status !== "OPEN" || fo.locationId === null) continue;
+        const foItems = new Set(fo.lines.filter((l) => l.remainingQuantity > 0).map((l) => l.inventoryItemId));
+        const ofFo = mine.filter((l) => l.item !== null && foItems.has(gidItem(l.item.shopifyId)));
+        let at = ourLocation.get(fo.locationId) ?? null;
+        if (fo.locationId === gidLocation(channelLocation.shopifyId)) {
+          const target = await pickFacility(prisma, shopId, facilities.map((f) => f.location), ofFo);
+          try {
+            await fulfillmentOrderMove(client, fo.id, gidLocation(target.shopifyId));
+          } catch (error) {
+            if (!isTerminal(error)) throw error;
+            deps.log?.warn("fulfillment order not moved", { shopId, fulfillmentOrder: fo.id, error: (error as Error).message });
+            continue;
+          }
+          at = target.id;
+          moved++;
+          for (const l of ofFo) if (l.item !== null && l.itemId !== null) movedItems.set(gidItem(l.item.shopifyId), l.itemId);
+        }
+        if (at === null) continue;
+        const ids = ofFo.map((l) => l.id);
+        if (ids.length > 0) await prisma.orderLine.updateMany({ where: { shopId, id: { in: ids } }, data: { assignedLocationId: at } });
+        for (const l of ofFo) if (l.itemId !== null) touched.add(l.itemId);
+      }
+      if (deps.producer) for (const itemId of touched) await deps.producer.enqueue("recompute", { shopId, itemId });
+    }
+  }
+  if (movedItems.size > 0) await refreshLevelsFromShopify(prisma, shopId, client, movedItems);
+  return moved;
+}
+
+async function pickFacility(
+  prisma: PrismaClient,
+  shopId: number,
+  facilities: { id: number; shopifyId: bigint }[],
+  lines: { itemId: number | null; openQuantity: number }[],
+): Promise<{ id: number; shopifyId: bigint }> {
+  const itemIds = lines.map((l) => l.itemId).filter((i): i is number => i !== null);
+  const levels = await prisma.inventoryLevel.findMany({
+    where: { shopId, itemId: { in: itemIds }, name: "available", locationId: { in: facilities.map((f) => f.id) } },
+  });
+  for (const f of facilities) {
+    const covers = lines.every((l) => l.itemId === null || (levels.find((v) => v.itemId === l.itemId && v.locationId === f.id)?.quantity ?? 0) >= l.openQuantity);
+    if (covers) return f;
+  }
+  return facilities[0];
+}

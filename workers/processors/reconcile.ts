@@ -1,0 +1,14 @@
+import { UnrecoverableError } from "bullmq";
+import { reconcileShop } from "../../app/services/reconcile.server";
+import { isTerminal } from "../../app/shopify/errors";
+import type { Processor } from "../types";
+
+/** Nightly / on-demand comparison with Shopify; drifted items are recomputed. */
+export const reconcile: Processor<"reconcile"> = async (payload, _job, { prisma, producer, log }) => {
+  try {
+    return await reconcileShop({ prisma, producer, log }, payload.shopId);
+  } catch (error) {
+    if (isTerminal(error)) throw new UnrecoverableError((error as Error).message);
+    throw error;
+  }
+};
