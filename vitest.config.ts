@@ -17,6 +17,7 @@ export default defineConfig({
             "test/unit/**/*.test.tsx",
             "test/shopify-double/**/*.test.ts",
             "scripts/**/*.test.ts",
+            "extensions/**/*.test.ts",
           ],
         },
       },
@@ -32,6 +33,18 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Browser tests (Debian chromium via playwright-core) against the demo stack they start.
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -21,7 +21,8 @@ if [[ ! -x node_modules/.bin/vitest || ! -d node_modules/@prisma/client ]]; then
   fi
 fi
 
-bash scripts/lib/ensure-system.sh
+# chromium: the browser tests (test/e2e) drive Debian's chromium.
+bash scripts/lib/ensure-system.sh chromium
 
 echo "== prisma generate"
 npx --no-install prisma generate >/dev/null

@@ -8,26 +8,29 @@ import { authenticate } from "../shopify.server";
 
 /** The embedded app's pages (app.*.tsx routes), in menu order. */
 const NAV_ITEMS = [
-  { label: "Dashboard", to: "/app/dashboard" },
   { label: "Channels", to: "/app/channels" },
   { label: "Exposure rules", to: "/app/exposure-rules" },
+  { label: "Rebalance", to: "/app/rebalance" },
   { label: "Holdbacks", to: "/app/holdbacks" },
   { label: "Purchase orders", to: "/app/purchase-orders" },
+  { label: "Suppliers", to: "/app/suppliers" },
   { label: "Promise check", to: "/app/promise-check" },
+  { label: "Products", to: "/app/products" },
 ] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  return json({ apiKey: env().SHOPIFY_API_KEY });
+  // Demo mode: App Bridge's CDN script cannot load offline; a local stand-in takes its place.
+  return json({ apiKey: env().SHOPIFY_API_KEY, demo: env().DEMO_MODE });
 };
 
 export default function EmbeddedApp() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, demo } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <AppProvider isEmbeddedApp apiKey={apiKey} __APP_BRIDGE_URL={demo ? "/demo/app-bridge-stand-in.js" : undefined}>
       <NavMenu>
         <Link to="/app" rel="home">
-          Home
+          Dashboard
         </Link>
         {NAV_ITEMS.map((item) => (
           <Link key={item.to} to={item.to}>

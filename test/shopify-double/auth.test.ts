@@ -110,3 +110,20 @@ describe("the real @shopify/shopify-api against the double", () => {
     expect(res.extensions).toMatchObject({ cost: { requestedQueryCost: 7, actualQueryCost: 5 } });
   });
 });
+
+describe("session token endpoint (demo only)", () => {
+  it("hands out a verifiable token for the shop only when enabled", async () => {
+    ({ double } = await startDouble({ sessionTokenEndpoint: true }));
+    const res = await fetch(`${double.url}/${SHOP}/admin/session_token`);
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as { dest: string; aud: string };
+    expect(claims).toMatchObject({ dest: `https://${SHOP}`, aud: API_KEY });
+    const exchanged = await exchange(double, SHOP, tokenExchangeBody(token));
+    expect(exchanged.status).toBe(200);
+    expect((await fetch(`${double.url}/unknown.myshopify.com/admin/session_token`)).status).toBe(404);
+    await double.close();
+    ({ double } = await startDouble());
+    expect((await fetch(`${double.url}/${SHOP}/admin/session_token`)).status).toBe(404);
+  });
+});

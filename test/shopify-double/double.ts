@@ -39,6 +39,11 @@ export interface ShopifyDoubleOptions {
   /** How long a bulk operation takes to complete (it always completes asynchronously). Default 10 ms. */
   bulkDelayMs?: number;
   webhooks?: { concurrency?: number; timeoutMs?: number; retries?: number; retryBackoffMs?: number; reorderHoldMs?: number; userAgent?: string };
+  /**
+   * Demo only: `GET /{shop}/admin/session_token` answers `{token}`, a fresh session token, as
+   * Shopify admin hands one to App Bridge for the logged-in merchant. Default false.
+   */
+  sessionTokenEndpoint?: boolean;
 }
 
 export interface LevelRow {
@@ -303,6 +308,8 @@ export async function createShopifyDouble(opts: ShopifyDoubleOptions): Promise<S
     }
     const shop = parts[0] ?? "";
     if (!shops.has(shop)) return send(res, 404, { errors: "Not Found" });
+    if (opts.sessionTokenEndpoint && req.method === "GET" && parts[1] === "admin" && parts[2] === "session_token" && parts.length === 3)
+      return send(res, 200, { token: mintSessionToken({ shop, apiKey: opts.apiKey, apiSecret: opts.apiSecret, nowMs: now() }) });
     if (req.method === "POST" && parts[1] === "admin" && parts[2] === "oauth" && parts[3] === "access_token" && parts.length === 4) return tokenExchange(shop, req, res);
     if (parts[1] === "admin" && parts[2] === "api" && parts[4] === "graphql.json" && parts.length === 5 && /^(\d{4}-\d{2}|unstable)$/.test(parts[3])) {
       if (req.method !== "POST") return send(res, 405, { errors: "Method Not Allowed" });

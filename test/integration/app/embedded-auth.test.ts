@@ -183,7 +183,7 @@ describe("the home page shows the session's shop and only that shop", () => {
   it("accepts the document request Shopify admin makes (id_token in the URL)", async () => {
     const response = await outcome(call(layoutLoader, embeddedUrl(APP_URL, "/app", tokenFor(shopA))));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ apiKey: API_KEY });
+    expect(await response.json()).toEqual({ apiKey: API_KEY, demo: false });
   });
 });
 
