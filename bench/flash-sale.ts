@@ -1,0 +1,236 @@
+/**
+ * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--stress-seconds S]
+ *
+ * A flash sale through the real stack (scripts/lib/stack.ts: app server, worker processes,
+ * PostgreSQL, Redis) and the Shopify test double, with faults on (duplicates, reordering), and the
+ * naive baseline (one mutation per webhook) on a second double fed the same order stream in the
+ * same run. Prints the machine, the parameters and the figures (performance.md), then one JSON
+ * line. Progress on stderr.
+ */
+import os from "node:os";
+import { parseArgs } from "node:util";
+import type { NumberedLine } from "../scripts/lib/replay-files";
+import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
+import { startStack, type Stack } from "../scripts/lib/stack";
+import { createShopifyDouble, InputError, type ShopifyDouble } from "../test/shopify-double";
+import { buildCatalogue, type Sku } from "./lib/catalogue";
+import { costFigures, ingestFigures, pushLatency, type Window } from "./lib/measure";
+import { startNaiveApp } from "./lib/naive-app";
+import { buildStream, type TimedAction } from "./lib/stream";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "orders-per-minute": { type: "string" },
+    seconds: { type: "string" },
+    "stress-seconds": { type: "string" },
+    workers: { type: "string", default: "2" },
+    "max-drain-seconds": { type: "string" },
+    seed: { type: "string", default: "42" },
+  },
+  strict: true,
+});
+
+const num = (v: string | undefined, fallback: number, name: string) => {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    process.stderr.write(`--${name}: must be a number ≥ 0, got ${v}\n`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const params = {
+  mode: args.quick ? "quick" : "full",
+  ordersPerMinute: num(args["orders-per-minute"], 1000, "orders-per-minute"),
+  seconds: num(args.seconds, args.quick ? 60 : 300, "seconds"),
+  maxDrainSeconds: num(args["max-drain-seconds"], args.quick ? 90 : 900, "max-drain-seconds"),
+  // Shopify delivers many webhooks at once; the double's default (8 in flight) would cap ingest.
+  deliveryConcurrency: 32,
+  stressOrdersPerMinute: 10_000,
+  stressSeconds: num(args["stress-seconds"], args.quick ? 0 : 30, "stress-seconds"),
+  workers: num(args.workers, 2, "workers"),
+  seed: num(args.seed, 42, "seed"),
+  restoreRate: 100,
+  faults: { duplicate: 0.1, reorderWindow: 8 },
+  catalogue: { styles: args.quick ? 20 : 60, colours: args.quick ? 3 : 4, sizes: 5, zipf: 1.1, warehouseUnits: args.quick ? 20_000 : 80_000 },
+};
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Plays timed actions on both doubles; a cancel of an order a double refused is skipped there. */
+async function play(actions: TimedAction[], targets: { double: ShopifyDouble; shop: string; refusedIds: Set<number> }[]): Promise<Window> {
+  const start = Date.now();
+  let lag = 0;
+  for (const [i, { atMs, action }] of actions.entries()) {
+    const wait = start + atMs - Date.now();
+    if (wait > 0) await sleep(wait);
+    else lag = Math.max(lag, -wait);
+    const line: NumberedLine = { line: i + 1, action };
+    for (const t of targets) {
+      if (action.do === "cancel" && t.refusedIds.has(action.id)) continue;
+      try {
+        const accepted = await performLine(t.double, t.shop, line);
+        if (action.do === "order" && accepted === false) t.refusedIds.add(action.id);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+      }
+    }
+  }
+  if (lag > 250) log(`[bench] the stream driver ran up to ${lag} ms late`);
+  return { start, end: Date.now() };
+}
+
+async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedAction[], naive: { double: ShopifyDouble; shop: string } | null) {
+  const itemOfVariant = new Map(skus.map((s) => [s.variantId, s.itemId]));
+  const naiveApp = naive ? await startNaiveApp(naive.double, naive.shop, skus) : null;
+  const targets = [{ double: stack.double, shop, refusedIds: new Set<number>() }];
+  if (naive) targets.push({ ...naive, refusedIds: new Set<number>() });
+  const window = await play(actions, targets);
+  const naiveBacklogAtEnd = naiveApp?.backlog() ?? 0;
+  log(`[bench] stream done in ${((window.end - window.start) / 1000).toFixed(1)} s; waiting for the app to go idle`);
+  // Bounded: a loop that cannot keep up is reported as not drained instead of running for ever.
+  let drainMs: number | null = null;
+  let behind = "";
+  try {
+    drainMs = (await stack.waitIdle({ timeoutMs: params.maxDrainSeconds * 1000, shops: [shop] })).ms;
+  } catch (error) {
+    behind = ((error as Error).message.split("\n")[0] ?? "").replace(/^waitIdle: /, "");
+    log(`[bench] not drained after ${params.maxDrainSeconds} s: ${behind}`);
+  }
+  const naiveBacklogAtIdle = naiveApp?.backlog() ?? 0;
+  await naiveApp?.close();
+
+  const d = stack.double;
+  const calls = d.calls(shop);
+  const deliveries = d.deliveries(shop);
+  const stats = d.stats(shop);
+  const ingest = ingestFigures(deliveries, window);
+  const push = pushLatency(deliveries, calls.inventory, itemOfVariant, window, (x) => {
+    const p = x.payload as { source_name?: string };
+    return (x.topic === "orders/create" && p.source_name === "amazon") || x.topic === "orders/cancelled";
+  });
+  const pushAllOrders = pushLatency(deliveries, calls.inventory, itemOfVariant, window, (x) => x.topic === "orders/create" || x.topic === "orders/cancelled");
+  const cost = costFigures(calls.graphql, calls.inventory, window, params.restoreRate);
+  const naiveCost = naive ? costFigures(naive.double.calls(naive.shop).graphql, naive.double.calls(naive.shop).inventory, window, params.restoreRate) : null;
+  const orders = actions.filter((a) => a.action.do === "order").length;
+  return {
+    orders,
+    streamSeconds: (window.end - window.start) / 1000,
+    drainMs,
+    behind,
+    ingest,
+    push,
+    pushAllOrders,
+    cost,
+    naiveCost,
+    naiveBacklogAtEnd,
+    naiveBacklogAtIdle,
+    refused: stats.refused,
+    unfulfillable: stats.unfulfillable,
+    duplicates: stats.deliveries.duplicates,
+  };
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  out(`flash-sale benchmark (${params.mode})`);
+  out(`machine: ${cpus[0]?.model ?? "unknown cpu"}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  out(`parameters: ${JSON.stringify(params)}`);
+
+  const stack = await startStack({ workers: params.workers, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency } } });
+  const stopOnSignal = () => void stack.close().finally(() => process.exit(130));
+  process.on("SIGINT", stopOnSignal);
+  process.on("SIGTERM", stopOnSignal);
+  let naiveDouble: ShopifyDouble | undefined;
+  try {
+    const shop = "flash-apparel.myshopify.com";
+    const { store, skus } = buildCatalogue(shop, params.catalogue);
+    const t0 = Date.now();
+    await installAndConfigure(stack, { store: store as never, app: null, appInput: (store as { app: unknown }).app, script: [] }, { idleTimeoutMs: 10 * 60_000 });
+    log(`[bench] ${skus.length} SKUs installed, synced and configured in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    naiveDouble = await createShopifyDouble({ apiKey: stack.apiKey, apiSecret: stack.apiSecret, restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency } });
+    const { app: _app, ...naiveStore } = store as typeof store & { app?: unknown };
+    naiveDouble.seedStore(naiveStore);
+    const fault = { ...params.faults, seed: params.seed };
+    stack.double.faults(fault);
+    naiveDouble.faults(fault);
+
+    const actions = buildStream(skus, { ordersPerMinute: params.ordersPerMinute, seconds: params.seconds, seed: params.seed });
+    log(`[bench] streaming ${actions.length} actions over ${params.seconds} s`);
+    const main = await phase(stack, shop, skus, actions, { double: naiveDouble, shop });
+
+    let stress: Awaited<ReturnType<typeof phase>> | null = null;
+    if (params.stressSeconds > 0) {
+      const stressActions = buildStream(skus, { ordersPerMinute: params.stressOrdersPerMinute, seconds: params.stressSeconds, seed: params.seed + 1 }).map((a) =>
+        a.action.do === "order" ? { ...a, action: { ...a.action, id: a.action.id + 1_000_000 } } : a.action.do === "cancel" ? { ...a, action: { ...a.action, id: a.action.id + 1_000_000 } } : a,
+      );
+      log(`[bench] stress: ${stressActions.length} actions over ${params.stressSeconds} s at ${params.stressOrdersPerMinute} orders/minute`);
+      stress = await phase(stack, shop, skus, stressActions, null);
+    }
+
+    const m = main;
+    out();
+    out(`orders: ${m.orders} in ${m.streamSeconds.toFixed(1)} s (${params.ordersPerMinute}/min), duplicates sent ${m.duplicates}`);
+    out(`ingest: ${m.ingest.deliveries} delivery attempts, ${m.ingest.deliveriesPerSecond}/s, latency p50 ${m.ingest.ingestP50Ms} ms, p99 ${m.ingest.ingestP99Ms} ms, max ${m.ingest.ingestMaxMs} ms, non-2xx ${m.ingest.failedAttempts}`);
+    out(`webhook→push (Amazon sales and cancellations, per SKU): p50 ${m.push.pushP50Ms} ms, p95 ${m.push.pushP95Ms} ms, p99 ${m.push.pushP99Ms} ms over ${m.push.samples} samples (${m.push.unmatched} without a later push)`);
+    out(`webhook→next push of the SKU (every order, upper bound): p50 ${m.pushAllOrders.pushP50Ms} ms, p95 ${m.pushAllOrders.pushP95Ms} ms, p99 ${m.pushAllOrders.pushP99Ms} ms over ${m.pushAllOrders.samples} samples (${m.pushAllOrders.unmatched} without)`);
+    out(m.drainMs !== null ? `drain after the stream: ${m.drainMs} ms to idle` : `NOT drained ${params.maxDrainSeconds} s after the stream: ${m.behind}`);
+    out(`our Shopify calls by operation: ${Object.entries(m.cost.byOperation).map(([k, v]) => `${k} ${v.calls}× ${v.points} pts`).join(", ")}`);
+    out(`Shopify cost (ours): ${m.cost.costPoints} points (${m.cost.mutationCostPoints} in ${m.cost.mutations} mutations, ${m.cost.calls} calls), ${m.cost.changedSkus} changed SKUs → ${m.cost.costPointsPerChangedSku} points per changed SKU; throttled ${m.cost.throttled}, stale ${m.cost.stale}; ceiling share ${m.cost.ceilingShare} over ${m.cost.busySeconds} s`);
+    if (m.naiveCost)
+      out(`Shopify cost (naive): ${m.naiveCost.costPoints} points in ${m.naiveCost.mutations} mutations, ${m.naiveCost.changedSkus} changed SKUs → ${m.naiveCost.costPointsPerChangedSku} per changed SKU; throttled ${m.naiveCost.throttled}; backlog ${m.naiveBacklogAtEnd} deliveries at stream end, ${m.naiveBacklogAtIdle} when ours was idle`);
+    out(`refused orders: ${m.refused}, unfulfillable units: ${m.unfulfillable}`);
+    if (stress)
+      out(`stress (${params.stressOrdersPerMinute}/min for ${params.stressSeconds} s): ${stress.ingest.deliveriesPerSecond} deliveries/s, ingest p99 ${stress.ingest.ingestP99Ms} ms, webhook→push p95 ${stress.push.pushP95Ms} ms p99 ${stress.push.pushP99Ms} ms, drain ${stress.drainMs} ms, ceiling share ${stress.cost.ceilingShare}, throttled ${stress.cost.throttled}, unfulfillable ${stress.unfulfillable}`);
+    const ratio = m.naiveCost?.costPointsPerChangedSku && m.cost.costPointsPerChangedSku !== null ? m.cost.costPointsPerChangedSku / m.naiveCost.costPointsPerChangedSku : null;
+    const targets = {
+      pushP95: m.push.pushP95Ms !== null && m.push.pushP95Ms <= 2000,
+      costTenthOfNaive: ratio !== null && ratio <= 0.1,
+      ingestP99: m.ingest.ingestP99Ms !== null && m.ingest.ingestP99Ms <= 50,
+      noUnfulfillable: m.unfulfillable === 0,
+    };
+    out(`targets (quick): ${Object.entries(targets).map(([k, v]) => `${k} ${v ? "met" : "MISSED"}`).join(", ")}`);
+    out(
+      JSON.stringify({
+        mode: params.mode,
+        ordersPerMinute: params.ordersPerMinute,
+        seconds: params.seconds,
+        deliveriesPerSecond: m.ingest.deliveriesPerSecond,
+        ingestP50Ms: m.ingest.ingestP50Ms,
+        ingestP99Ms: m.ingest.ingestP99Ms,
+        pushP50Ms: m.push.pushP50Ms,
+        pushP95Ms: m.push.pushP95Ms,
+        pushP99Ms: m.push.pushP99Ms,
+        costPointsPerChangedSku: m.cost.costPointsPerChangedSku,
+        naiveCostPointsPerChangedSku: m.naiveCost?.costPointsPerChangedSku ?? null,
+        costRatioToNaive: ratio === null ? null : Math.round(ratio * 1000) / 1000,
+        ceilingShare: m.cost.ceilingShare,
+        throttled: m.cost.throttled,
+        refused: m.refused,
+        unfulfillable: m.unfulfillable,
+        drainMs: m.drainMs,
+        drained: m.drainMs !== null,
+        stress: stress
+          ? { ordersPerMinute: params.stressOrdersPerMinute, deliveriesPerSecond: stress.ingest.deliveriesPerSecond, ingestP99Ms: stress.ingest.ingestP99Ms, pushP95Ms: stress.push.pushP95Ms, drainMs: stress.drainMs, ceilingShare: stress.cost.ceilingShare }
+          : null,
+        targets,
+      }),
+    );
+  } finally {
+    await naiveDouble?.close();
+    await stack.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,104 @@
+import type { CallRecord, DeliveryRecord, InventoryChangeRec } from "../../test/shopify-double";
+
+/** Figures of a flash-sale run, read from a Shopify double's own logs (what Shopify would see). */
+
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return Math.round(sorted[i] * 10) / 10;
+}
+
+export interface Window {
+  start: number;
+  end: number;
+}
+
+export function ingestFigures(deliveries: DeliveryRecord[], w: Window) {
+  const attempts = deliveries.flatMap((d) => d.attempts.filter((a) => a.at >= w.start && a.at <= w.end));
+  const ok = attempts.filter((a) => a.status !== null && a.status >= 200 && a.status < 300);
+  const seconds = Math.max(0.001, (w.end - w.start) / 1000);
+  return {
+    deliveries: attempts.length,
+    deliveriesPerSecond: Math.round((attempts.length / seconds) * 10) / 10,
+    ingestP50Ms: percentile(ok.map((a) => a.latencyMs), 50),
+    ingestP99Ms: percentile(ok.map((a) => a.latencyMs), 99),
+    ingestMaxMs: percentile(ok.map((a) => a.latencyMs), 100),
+    failedAttempts: attempts.length - ok.length,
+  };
+}
+
+/**
+ * Webhook → push: for each delivered order webhook that must move a pushed value (sales on the
+ * ring-fenced channel and cancellations), per SKU, the time from the delivery's first attempt to
+ * the first push of ours (inventory change by the app whose referenceDocumentUri is a push job)
+ * of that SKU landing in the double at or after it. Deliveries followed by no push are counted.
+ */
+export function pushLatency(deliveries: DeliveryRecord[], inventory: InventoryChangeRec[], itemOfVariant: Map<number, number>, w: Window, counts: (d: DeliveryRecord) => boolean) {
+  const landings = new Map<number, number[]>();
+  for (const c of inventory) {
+    if (c.actor !== "app" || !c.referenceDocumentUri?.startsWith("gid://ringfence/PushJob/") || c.at < w.start) continue;
+    const list = landings.get(c.itemId) ?? [];
+    list.push(c.at);
+    landings.set(c.itemId, list);
+  }
+  for (const list of landings.values()) list.sort((a, b) => a - b);
+  const firstSent = new Map<string, { at: number; d: DeliveryRecord }>();
+  for (const d of deliveries) {
+    const at = d.attempts[0]?.at;
+    if (at === undefined || at < w.start || d.status !== "accepted" || !counts(d)) continue;
+    const seen = firstSent.get(d.webhookId);
+    if (!seen || at < seen.at) firstSent.set(d.webhookId, { at, d });
+  }
+  const latencies: number[] = [];
+  let unmatched = 0;
+  for (const { at, d } of firstSent.values()) {
+    const items = new Set(((d.payload as { line_items?: { variant_id?: number }[] }).line_items ?? []).map((l) => itemOfVariant.get(Number(l.variant_id))));
+    for (const item of items) {
+      if (item === undefined) continue;
+      const list = landings.get(item) ?? [];
+      const next = list.find((t) => t >= at);
+      if (next === undefined) unmatched++;
+      else latencies.push(next - at);
+    }
+  }
+  return {
+    samples: latencies.length,
+    unmatched,
+    pushP50Ms: percentile(latencies, 50),
+    pushP95Ms: percentile(latencies, 95),
+    pushP99Ms: percentile(latencies, 99),
+  };
+}
+
+/** Cost of the calls an app made in the window, and the SKU changes the shop's own actions made. */
+export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[], w: Window, restoreRate: number) {
+  const mine = calls.filter((c) => c.startedAt >= w.start);
+  const ran = mine.filter((c) => c.outcome === "ok" || c.outcome === "error");
+  const cost = ran.reduce((s, c) => s + (c.actualCost ?? 0), 0);
+  const mutationCost = ran.filter((c) => c.operationType === "mutation").reduce((s, c) => s + (c.actualCost ?? 0), 0);
+  // One changed SKU = one item in one merchant/checkout action (an adjustment group).
+  const changed = new Set(inventory.filter((c) => c.actor === "shopify" && c.at >= w.start).map((c) => `${c.groupId ?? c.at}:${c.itemId}`)).size;
+  const last = ran.reduce((m, c) => Math.max(m, c.finishedAt), w.end);
+  const busySeconds = Math.max(0.001, (last - w.start) / 1000);
+  const byOperation: Record<string, { calls: number; points: number }> = {};
+  for (const c of ran) {
+    const k = c.operationName ?? c.operationType ?? "anonymous";
+    byOperation[k] ??= { calls: 0, points: 0 };
+    byOperation[k].calls++;
+    byOperation[k].points += c.actualCost ?? 0;
+  }
+  return {
+    byOperation,
+    calls: ran.length,
+    mutations: ran.filter((c) => c.operationType === "mutation").length,
+    throttled: mine.filter((c) => c.outcome === "throttled").length,
+    stale: mine.filter((c) => c.userErrorCodes.includes("CHANGE_FROM_QUANTITY_STALE")).length,
+    costPoints: cost,
+    mutationCostPoints: mutationCost,
+    changedSkus: changed,
+    costPointsPerChangedSku: changed > 0 ? Math.round((cost / changed) * 100) / 100 : null,
+    busySeconds: Math.round(busySeconds * 10) / 10,
+    ceilingShare: Math.round((cost / (restoreRate * busySeconds)) * 1000) / 1000,
+  };
+}
