@@ -20,6 +20,7 @@ import {
 } from "../app/domain/index";
 import { referenceAtp } from "../app/domain/reference";
 import { onTimeQty } from "../app/domain/supply";
+import { prng } from "../scripts/lib/prng";
 
 const quick = process.argv.includes("--quick");
 const ITEMS = quick ? 20_000 : 100_000;
@@ -28,17 +29,6 @@ const SEED = 20261124;
 const ASOF = "2026-11-24";
 const asOf = parseDay(ASOF);
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(SEED);
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 const chance = (p: number) => rand() < p;

@@ -1,6 +1,7 @@
 import type { AppConfigInput } from "../../app/validation/app-config";
 import type { StoreInput } from "../../test/shopify-double";
 import type { ScriptLine } from "./replay-files";
+import { prng } from "./prng";
 
 /**
  * The demo's apparel store (product.md): a central warehouse and three New York stores, channels
@@ -156,17 +157,6 @@ export function demoStore(today: string): StoreInput & { app: AppConfigInput } {
   };
 }
 
-/** mulberry32: small, seedable, good enough to pick demo orders. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type StreamAction = Extract<ScriptLine, { do: "order" | "cancel" | "stock" }>;
 

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { mintSessionToken as mintWithSecret, type SessionTokenClaims } from "../support/session-token";
 
 /**
  * Session tokens and token exchange as Shopify does them for embedded apps
@@ -7,39 +8,21 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
  * is the shop, exchanged at POST https://{shop}/admin/oauth/access_token for an access token.
  */
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
+export type { SessionTokenClaims };
 
-export interface SessionTokenClaims {
-  iss: string;
-  dest: string;
-  aud: string;
-  sub: string;
-  exp: number;
-  nbf: number;
-  iat: number;
-  jti: string;
-  sid: string;
-}
-
+/** The double signs session tokens as Shopify admin does, with the one minting helper the tests use. */
 export function mintSessionToken(
   opts: { shop: string; apiKey: string; apiSecret: string; nowMs: number; userId?: string | number; ttlSeconds?: number },
 ): string {
-  const now = Math.floor(opts.nowMs / 1000);
-  const claims: SessionTokenClaims = {
-    iss: `https://${opts.shop}/admin`,
-    dest: `https://${opts.shop}`,
-    aud: opts.apiKey,
-    sub: String(opts.userId ?? 1),
-    exp: now + (opts.ttlSeconds ?? 60),
-    nbf: now - 1,
-    iat: now - 1,
-    jti: randomUUID(),
-    sid: randomUUID(),
-  };
-  const head = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = b64url(JSON.stringify(claims));
-  const sig = b64url(createHmac("sha256", opts.apiSecret).update(`${head}.${body}`).digest());
-  return `${head}.${body}.${sig}`;
+  return mintWithSecret({
+    shop: opts.shop,
+    apiKey: opts.apiKey,
+    apiSecret: opts.apiSecret,
+    userId: opts.userId,
+    ttlSeconds: opts.ttlSeconds,
+    // One second back, so a token minted now is already valid on a server whose clock is behind.
+    issuedAt: new Date(opts.nowMs - 1000),
+  });
 }
 
 /** Shopify's tolerance for clock skew on session tokens, as @shopify/shopify-api applies it. */

@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { prng } from "../../scripts/lib/prng";
+export { prng };
 
 /**
  * Webhook delivery as Shopify does it (https://shopify.dev/docs/apps/build/webhooks): a POST of
@@ -66,17 +68,6 @@ interface Delivery extends Omit<DeliveryRecord, "payload"> {
   settle(): void;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function hmacBase64(secret: string, body: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");

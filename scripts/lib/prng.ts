@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small, fast, seedable generator that gives the same sequence for the same seed on
+ * every machine. Benchmarks, the demo's order stream and the test double's delivery faults use it
+ * so their runs are reproducible.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
