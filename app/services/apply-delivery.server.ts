@@ -21,15 +21,18 @@ import { applyCustomerRedact, applyDataRequest, applyShopRedact } from "./apply-
 import type { ApplyContext, ApplyResult } from "./apply-context.server";
 import { applyFulfillmentOrderMoved, fetchPlacement } from "./apply-fulfillment-orders.server";
 import { applyDisconnect, applyLevel } from "./apply-inventory.server";
+import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 import { applyFulfillment, applyOrder, applyOrderEdit, applyRefund } from "./apply-orders.server";
 import { AFTER_UNINSTALL_TOPICS, isTopic, parseTopicPayload, type PayloadOfTopic, type Topic } from "./apply-payloads.server";
 
 /**
  * Applies one recorded delivery exactly once. The row is locked FOR UPDATE and the delivery's
- * writes and the row's `done` mark commit in ONE transaction: a crash anywhere before the commit
- * leaves nothing applied and the row still pending, and a job that runs again for a `done` row
- * applies nothing (it only re-enqueues the idempotent recomputes, in case the first run died
- * between its commit and its enqueue).
+ * writes, the recompute requests of the items it touched (the outbox,
+ * app/services/recompute-outbox.server.ts) and the row's `done` mark commit in ONE transaction: a
+ * crash anywhere before the commit leaves nothing applied and the row still pending. The
+ * recomputes are enqueued after commit; if that fails the sweeper enqueues the requests later. A
+ * job that runs again for a `done` row applies nothing (it only re-enqueues the idempotent
+ * recomputes).
  */
 
 export interface ApplyDeps {
@@ -140,7 +143,10 @@ export async function applyDelivery(deps: ApplyDeps, ref: { shopId: number; inbo
       }
       const ctx: ApplyContext = { tx, shop, delivery: locked, log: log.child({ shopId: shop.id, inboxId: locked.id, topic }) };
       const applied = await handler.apply(ctx, parsed.data, prefetched);
-      if (!applied.shopErased) await markDone(tx, ref.shopId, ref.inboxId, applied.note ?? null);
+      if (!applied.shopErased) {
+        await recordRecomputeRequests(tx, ref.shopId, applied.itemIds);
+        await markDone(tx, ref.shopId, ref.inboxId, applied.note ?? null);
+      }
       return { ...applied, dropped: false };
     }, TX_OPTIONS);
 
@@ -157,5 +163,5 @@ export async function applyDelivery(deps: ApplyDeps, ref: { shopId: number; inbo
 }
 
 async function enqueueRecomputes(deps: ApplyDeps, shopId: number, itemIds: number[]): Promise<void> {
-  await Promise.all([...new Set(itemIds)].map((itemId) => deps.producer.enqueue("recompute", { shopId, itemId })));
+  await enqueueRequested(enqueueRecomputeWith(deps.producer), shopId, itemIds, deps.log);
 }

@@ -4,6 +4,7 @@ import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
 import { findDue } from "../models/inbox.server";
 import { listShopIds } from "../models/shops.server";
+import { sweepRecomputeRequests } from "./recompute-outbox.server";
 
 /**
  * The inbox sweeper: what makes "a delivery answered 200 is applied" true when Redis is not.
@@ -14,6 +15,8 @@ import { listShopIds } from "../models/shops.server";
  * It runs as a timer in every worker process, not as a BullMQ repeatable job, because it must keep
  * running when Redis has lost its keys (a job scheduler would be lost with them). Several workers
  * sweeping at once is harmless: the job id is the row id.
+ * The same timer sweeps the recompute outbox (app/services/recompute-outbox.server.ts) with the
+ * same `staleMs`.
  */
 
 export interface SweepOptions {
@@ -77,7 +80,7 @@ export async function sweepInbox(deps: SweepDeps, options: SweepOptions = {}): P
   return report;
 }
 
-/** Sweeps every `intervalMs` until stopped; one sweep at a time. */
+/** Sweeps the inbox and the recompute outbox every `intervalMs` until stopped; one sweep at a time. */
 export function startSweeper(deps: SweepDeps, opts: SweepOptions & { intervalMs?: number } = {}): { stop(): Promise<void> } {
   const intervalMs = opts.intervalMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
@@ -86,6 +89,8 @@ export function startSweeper(deps: SweepDeps, opts: SweepOptions & { intervalMs?
   const tick = () => {
     running = sweepInbox(deps, { ...opts, now: undefined })
       .catch((error) => deps.log.error("inbox sweep failed", { error }))
+      .then(() => sweepRecomputeRequests(deps, { staleMs: opts.staleMs, shopIds: opts.shopIds }))
+      .catch((error) => deps.log.error("recompute outbox sweep failed", { error }))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);
       });

@@ -223,9 +223,11 @@ export async function seedShopGraph(shopId: number) {
   const drift = await prisma.reconciliationDrift.create({
     data: { shopId, itemId: item.id, locationId: facility.id, name: "available", expected: 38, actual: 37 },
   });
+  const recomputeRequest = await prisma.recomputeRequest.create({ data: { shopId, itemId: item.id } });
   return {
     facility, channelLocation, channel, product, variant, item, order, preorder, holdback, supplier,
     purchaseOrder, allocation, rule, pool, carve, snapshot, history, pushJob, pushed, audit, delivery, drift,
+    recomputeRequest,
   };
 }
 

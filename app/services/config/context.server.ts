@@ -3,9 +3,15 @@ import defaultPrisma from "../../db.server";
 import { getProducer } from "../../jobs/producer.server";
 import { createLogger } from "../../lib/logger";
 import { recordAudit, type AuditEntry, type Db } from "../../models/audit.server";
+import {
+  enqueueRecomputeWith,
+  enqueueRequested,
+  recordRecomputeRequests,
+  recordRecomputeRequestsForShop,
+  type EnqueueRecompute,
+} from "../recompute-outbox.server";
 
-/** Queues a recompute of these items (deduplicated per shop+item by the queue contract). */
-export type EnqueueRecompute = (shopId: number, itemIds: readonly number[]) => Promise<void>;
+export type { EnqueueRecompute };
 
 export interface ConfigContext {
   /** Recorded on every audit event: "user:<email>", "replay", ... */
@@ -42,14 +48,7 @@ export interface Change {
 
 const log = createLogger("info", { component: "config" });
 
-const PARALLEL_ENQUEUES = 200;
-
-export const enqueueRecomputeOnQueue: EnqueueRecompute = async (shopId, itemIds) => {
-  const producer = getProducer();
-  for (let i = 0; i < itemIds.length; i += PARALLEL_ENQUEUES) {
-    await Promise.all(itemIds.slice(i, i + PARALLEL_ENQUEUES).map((itemId) => producer.enqueue("recompute", { shopId, itemId })));
-  }
-};
+export const enqueueRecomputeOnQueue: EnqueueRecompute = (shopId, itemIds) => enqueueRecomputeWith(getProducer())(shopId, itemIds);
 
 export function dbOf(ctx: Pick<ConfigContext, "db">): PrismaClient {
   return ctx.db ?? defaultPrisma;
@@ -57,22 +56,36 @@ export function dbOf(ctx: Pick<ConfigContext, "db">): PrismaClient {
 
 /**
  * Runs one configuration change: in a transaction of its own, or inside the caller's when the
- * context carries a scope. Audit rows are written in the same transaction as the change; the
- * recompute is enqueued only after commit (a job must never see uncommitted configuration).
+ * context carries a scope. Audit rows and the recompute requests (the outbox,
+ * app/services/recompute-outbox.server.ts) are written in the same transaction as the change; the
+ * recompute is enqueued only after commit (a job must never see uncommitted configuration), and
+ * if that enqueue is lost the sweeper enqueues the requests later.
  */
 export async function runChange<T>(shopId: number, ctx: ConfigContext, fn: (change: Change) => Promise<T>): Promise<T> {
   if (ctx.scope) return fn(changeFor(shopId, ctx, ctx.scope));
   const db = dbOf(ctx);
   let scope!: ChangeScope;
+  let requested: number[] = [];
   const result = await db.$transaction(
     async (tx) => {
       scope = { tx, items: new Set(), allItems: false, after: [] };
-      return fn(changeFor(shopId, { ...ctx, scope }, scope));
+      const value = await fn(changeFor(shopId, { ...ctx, scope }, scope));
+      requested = await recordRequests(shopId, ctx, scope);
+      return value;
     },
     { timeout: 120_000, maxWait: 20_000 },
   );
-  await afterCommit(shopId, ctx, scope);
+  await afterCommit(shopId, ctx, scope, requested);
   return result;
+}
+
+/** The items this change asked to recompute, recorded in its transaction (none when enqueueRecompute is null). */
+async function recordRequests(shopId: number, ctx: ConfigContext, scope: ChangeScope): Promise<number[]> {
+  if (ctx.enqueueRecompute === null) return [];
+  if (scope.allItems) return recordRecomputeRequestsForShop(scope.tx, shopId);
+  const ids = [...scope.items].sort((a, b) => a - b);
+  await recordRecomputeRequests(scope.tx, shopId, ids);
+  return ids;
 }
 
 function changeFor(shopId: number, ctx: ConfigContext, scope: ChangeScope): Change {
@@ -89,23 +102,11 @@ function changeFor(shopId: number, ctx: ConfigContext, scope: ChangeScope): Chan
   };
 }
 
-async function afterCommit(shopId: number, ctx: ConfigContext, scope: ChangeScope): Promise<void> {
+async function afterCommit(shopId: number, ctx: ConfigContext, scope: ChangeScope, requested: number[]): Promise<void> {
   for (const fn of scope.after) await fn();
   const enqueue = ctx.enqueueRecompute === undefined ? enqueueRecomputeOnQueue : ctx.enqueueRecompute;
   if (enqueue === null) return;
-  let ids = [...scope.items];
-  if (scope.allItems) {
-    const rows = await dbOf(ctx).inventoryItem.findMany({ where: { shopId, deletedAt: null }, select: { id: true } });
-    ids = rows.map((r) => r.id);
-  }
-  if (ids.length === 0) return;
-  try {
-    await enqueue(shopId, ids.sort((a, b) => a - b));
-  } catch (error) {
-    // The change is committed; the nightly reconciliation recomputes every item, so a queue outage
-    // delays these numbers but loses nothing. Say so loudly.
-    log.error("recompute enqueue failed after a configuration change", { shopId, items: ids.length, error });
-  }
+  await enqueueRequested(enqueue, shopId, requested, log);
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
