@@ -10,6 +10,8 @@ export interface StoredLine extends OrderLineState {
   itemId: number | null;
   assignedLocationId: number | null;
   dueDate: Date | null;
+  /** The line's own pre-order flag (line item property or selling plan). */
+  preOrder: boolean;
 }
 
 export interface StoredOrder extends OrderState {
@@ -24,6 +26,8 @@ export interface StoredOrder extends OrderState {
   closed: boolean;
   shipBy: Date | null;
   test: boolean;
+  /** Every line is a pre-order (the order's tags say so). */
+  preOrder: boolean;
   createdAt: Date | null;
   lines: StoredLine[];
 }
@@ -47,6 +51,7 @@ export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Prom
     closed: o.closed,
     shipBy: o.shipBy,
     test: o.test,
+    preOrder: o.preOrder,
     createdAt: o.shopifyCreatedAt,
     updatedAt: o.shopifyUpdatedAt,
     cancelledAt: o.cancelledAt,
@@ -59,6 +64,7 @@ export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Prom
       itemId: l.itemId,
       assignedLocationId: l.assignedLocationId,
       dueDate: l.dueDate,
+      preOrder: l.preOrder,
     })),
   };
 }
@@ -77,6 +83,7 @@ export async function saveOrder(tx: Db, shopId: number, o: StoredOrder): Promise
     closed: o.closed,
     shipBy: o.shipBy,
     test: o.test,
+    preOrder: o.preOrder,
     shopifyCreatedAt: o.createdAt,
     shopifyUpdatedAt: o.updatedAt,
   };
@@ -95,6 +102,7 @@ export async function saveOrder(tx: Db, shopId: number, o: StoredOrder): Promise
       openQuantity: l.openQuantity,
       assignedLocationId: l.assignedLocationId,
       dueDate: l.dueDate,
+      preOrder: l.preOrder,
     };
     await tx.orderLine.upsert({
       where: { shopId_shopifyId: { shopId, shopifyId: BigInt(l.shopifyId) } },

@@ -1,12 +1,15 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Page, Text } from "@shopify/polaris";
 import prisma from "../db.server";
 import { formatDate, formatDateTime } from "../components/forms";
 import { RouteError } from "../components/RouteError";
-import { Sparkline } from "../components/Sparkline";
+import { AtsChart } from "../components/AtsChart";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { loadProductInventory, type ChannelNumbers, type VariantInventory } from "../services/admin/product-view.server";
 import { adminRequest, notFound } from "../services/admin/request.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 /** `$id` is the Shopify product id, so links from Shopify admin land here. */
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -15,11 +18,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!/^[1-9]\d{0,19}$/.test(raw)) throw notFound(`"${raw}" is not a Shopify product id.`);
   const product = await loadProductInventory(prisma, shop.id, BigInt(raw));
   if (!product) throw notFound(`There is no product ${raw} in this shop (it may not be imported yet).`);
-  return json(product);
+  return json({ ...product, asOf: new Date().toISOString() });
 };
 
 export default function ProductInventoryView() {
-  const { product, variants } = useLoaderData<typeof loader>();
+  const { product, variants, asOf } = useLoaderData<typeof loader>();
   return (
     <Page title={product.title} subtitle={product.vendor ? `Vendor: ${product.vendor}` : undefined} backAction={{ url: "/app/products" }}>
       <BlockStack gap="500">
@@ -29,7 +32,7 @@ export default function ProductInventoryView() {
           </Card>
         )}
         {variants.map((v) => (
-          <Variant key={v.itemId} v={v} />
+          <Variant key={v.itemId} v={v} asOf={asOf} />
         ))}
       </BlockStack>
     </Page>
@@ -65,7 +68,7 @@ function reason(a: ChannelNumbers): string[] {
   return lines;
 }
 
-function Variant({ v }: { v: VariantInventory }) {
+function Variant({ v, asOf }: { v: VariantInventory; asOf: string }) {
   return (
     <Card>
       <BlockStack gap="400">
@@ -87,15 +90,17 @@ function Variant({ v }: { v: VariantInventory }) {
         ) : (
           <>
             <DataTable
-              columnContentTypes={["text", "numeric", "numeric", "text", "text"]}
-              headings={["Channel", "ATP", "ATS", "ATS, last 30 days", "Computed"]}
-              rows={v.availability.map((a) => [
-                a.channel,
-                a.atp,
-                a.ats,
-                <Sparkline key={`s${a.channelId}`} label={`ATS for ${a.channel}`} points={(v.history.find((h) => h.channelId === a.channelId)?.points ?? []).map((p) => ({ at: p.at, value: p.ats }))} />,
-                formatDateTime(a.computedAt),
-              ])}
+              columnContentTypes={["text", "numeric", "numeric", "text"]}
+              headings={["Channel", "ATP", "ATS", "Computed"]}
+              rows={v.availability.map((a) => [a.channel, a.atp, a.ats, formatDateTime(a.computedAt)])}
+            />
+            <Text as="h3" variant="headingSm">
+              ATS over the last 30 days
+            </Text>
+            <AtsChart
+              title={v.title}
+              until={asOf}
+              history={v.availability.map((a) => ({ channel: a.channel, points: v.history.find((h) => h.channelId === a.channelId)?.points ?? [] }))}
             />
             <Text as="h3" variant="headingSm">
               Why these numbers

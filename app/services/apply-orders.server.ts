@@ -1,4 +1,5 @@
 import { classifyOrder } from "../domain/classify";
+import { classifyPreorders } from "../domain/preorder-rule";
 import { applyLineDeltas, mergeOrder, type LineDelta, type MergeOutcome } from "../domain/order-state";
 import { ensureLocation, resolveLineItems } from "../models/catalog.server";
 import { lockOrder, loadChannelRules, saveOrder, setLineLocations, type StoredLine, type StoredOrder } from "../models/orders.server";
@@ -78,6 +79,11 @@ export async function applyOrder(ctx: ApplyContext, p: OrderPayload): Promise<Ap
     p.line_items.map((l) => ({ variantShopifyId: l.variant_id, sku: l.sku })),
   );
   const storedLines = new Map(stored?.lines.map((l) => [l.shopifyId, l]));
+  // REST line items carry no selling plan name, so only tags and line item properties apply here.
+  const preorders = classifyPreorders(
+    p.tags,
+    p.line_items.map((l) => ({ properties: (l as { properties?: unknown }).properties })),
+  );
 
   const incoming: StoredOrder = {
     shopifyId: p.id,
@@ -91,6 +97,7 @@ export async function applyOrder(ctx: ApplyContext, p: OrderPayload): Promise<Ap
     closed: p.closed_at !== null,
     shipBy,
     test: p.test,
+    preOrder: preorders.order,
     createdAt: p.created_at,
     updatedAt: p.updated_at,
     cancelledAt: p.cancelled_at,
@@ -105,6 +112,7 @@ export async function applyOrder(ctx: ApplyContext, p: OrderPayload): Promise<Ap
         itemId: itemIds[i] ?? before?.itemId ?? null,
         assignedLocationId: posLocationId ?? before?.assignedLocationId ?? null,
         dueDate: due,
+        preOrder: preorders.lines[i],
       };
     }),
   };

@@ -371,10 +371,8 @@ function itemParts(sn: ShopNetwork, inputs: ItemInputs, asOf: string, now: Date,
           : line.assignedLocationId !== null
             ? channelOfFacility(line.assignedLocationId)
             : firstChannel;
-    if (line.preOrder || line.order.preOrder) {
-      preorders.push({ id: String(line.id), sku, channel, qty: line.openQuantity, placedAt: dayIn(line.order.shopifyCreatedAt ?? now, tz) });
-      continue;
-    }
+    // Shopify commits every open line, pre-orders included, so its units come back into on-hand
+    // here; the engine then counts them once, as a pre-order or as a reservation.
     const at = line.assignedLocationId;
     if (at !== null) {
       assigned.set(at, (assigned.get(at) ?? 0) + line.openQuantity);
@@ -386,6 +384,10 @@ function itemParts(sn: ShopNetwork, inputs: ItemInputs, asOf: string, now: Date,
         const f = firstFacilityOf(channel);
         if (f !== null) add(f, line.openQuantity);
       }
+    }
+    if (line.preOrder || line.order.preOrder) {
+      preorders.push({ id: String(line.id), sku, channel, qty: line.openQuantity, placedAt: dayIn(line.order.shopifyCreatedAt ?? now, tz) });
+      continue;
     }
     const dueDate = line.dueDate ?? line.order.shipBy;
     // Date-only columns are stored as midnight UTC (apply-orders, config services): read them in UTC.

@@ -95,11 +95,16 @@ export function parseCatalogueJsonl(jsonl: string): { rows: CatalogueRow[]; orph
     });
   });
   const byItem = new Map([...variants.values()].map((v) => [v.item.id, v]));
+  const byProduct = new Map<string, CatalogueRow[]>();
+  for (const v of variants.values()) byProduct.set(v.product.id, [...(byProduct.get(v.product.id) ?? []), v]);
   let orphans = 0;
   for (const { parent, node } of children) {
     const owner = variants.get(parent) ?? byItem.get(parent);
-    if (owner && typeof node.handle === "string") {
-      if (!owner.product.collections.includes(node.handle)) owner.product.collections.push(node.handle);
+    if (typeof node.handle === "string") {
+      // A collection row names its variant's row or, as the connection's owner, the product.
+      const owners = owner ? [owner] : (byProduct.get(parent) ?? []);
+      for (const o of owners) if (!o.product.collections.includes(node.handle)) o.product.collections.push(node.handle);
+      if (owners.length === 0) orphans++;
       continue;
     }
     const loc = (node.location ?? null) as { id?: string } | null;

@@ -4,12 +4,9 @@ import type { Stack } from "./stack";
 
 /**
  * The demo's pre-orders on PO-1001: web orders for the Denim Jacket drop, placed through the
- * double's checkout like any order, then flagged as pre-orders and allocated to the purchase order
- * with the same service as the PO page's "Allocate pre-orders".
- *
- * Why the flag is set here: webhook ingestion does not mark pre-orders yet (no Shopify field says
- * "pre-order"; a tag convention is still to be decided), so the demo flags its own orders by id
- * once they have arrived through the real webhook path.
+ * double's checkout with the `pre-order` tag, so webhook ingestion marks them as pre-orders
+ * (app/domain/preorder-rule.ts), then allocated to the purchase order with the same service as
+ * the PO page's "Allocate pre-orders".
  */
 export const PREORDERS = [
   { id: 90_001, sku: "JKT-IND-M", qty: 1 },
@@ -25,8 +22,8 @@ export async function seedPreorders(stack: Stack, shop: string, shopId: number):
     if (res.accepted) accepted.push(BigInt(p.id));
   }
   await stack.waitIdle({ shops: [shop] });
-  const { count } = await stack.prisma.order.updateMany({ where: { shopId, shopifyId: { in: accepted } }, data: { preOrder: true } });
-  if (count !== accepted.length) throw new Error(`pre-orders: ${accepted.length} orders placed but ${count} arrived in the app`);
+  const count = await stack.prisma.order.count({ where: { shopId, shopifyId: { in: accepted }, preOrder: true } });
+  if (count !== accepted.length) throw new Error(`pre-orders: ${accepted.length} orders placed but ${count} arrived in the app as pre-orders`);
   const po = await stack.prisma.purchaseOrder.findUniqueOrThrow({ where: { shopId_number: { shopId, number: "PO-1001" } }, select: { id: true } });
   const report = await allocatePreorders(shopId, po.id, {
     actor: "demo",

@@ -40,7 +40,7 @@ export async function demoPages(stack: Stack, shopId: number): Promise<PageCheck
   return [
     { name: "dashboard", path: "/app", expect: ["Amazon", "Wholesale"] },
     { name: "channels", path: "/app/channels", expect: ["Online Store", "POS", "Amazon", "Wholesale"] },
-    { name: "exposure rules", path: "/app/exposure-rules", expect: ["drop", "fleece"] },
+    { name: "exposure rules", path: "/app/exposure-rules", expect: ["outerwear", "fleece"] },
     { name: "holdbacks", path: "/app/holdbacks", expect: ["TEE-BLK-M", "Bloom"] },
     { name: "purchase orders", path: "/app/purchase-orders", expect: ["PO-1001", "Mill"] },
     { name: "a purchase order with its pre-orders", path: `/app/purchase-orders/${po.id}`, expect: ["PO-1001", "JKT-IND-M", "Allocate pre-orders"] },

@@ -114,8 +114,7 @@ export function demoStore(today: string): StoreInput & { app: AppConfigInput } {
       },
     ],
     rules: [
-      // Tags, not collections: the initial sync does not import collection membership yet.
-      { channel: "amazon", target: { tag: "drop" }, cap: 2 },
+      { channel: "amazon", target: { collection: "outerwear" }, cap: 2 },
       { channel: "amazon", target: { sku: "BNE-NVY-OS" }, percent: 50 },
       { channel: "online-store", target: { tag: "fleece" }, zeroBelow: 3 },
     ],

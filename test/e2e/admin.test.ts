@@ -114,6 +114,11 @@ describe("the embedded admin in a browser", () => {
     const text = await page.locator("body").innerText();
     for (const expected of ["TEE-BLK-M", "Central Warehouse", "Times Square", "Online Store", "Amazon", "Wholesale", "POS"]) expect(text).toContain(expected);
     expect(text).toMatch(/ATP \d+/);
+    // ATS over time: Polaris Viz replaces the server-rendered sparklines once the page hydrates.
+    const chart = page.locator('[data-testid="ats-chart"]').first();
+    await expect.poll(() => chart.locator("[data-chart-fallback]").count()).toBe(0);
+    await expect.poll(() => chart.locator("svg").count()).toBeGreaterThan(0);
+    for (const channel of ["Online Store", "Amazon"]) expect(await chart.innerText()).toContain(channel);
     await screenshot(page, "product");
   });
 
