@@ -13,7 +13,13 @@ export async function upsertLevelGuarded(
   db: Db,
   shopId: number,
   level: { itemId: number; locationId: number; name: string; quantity: number; updatedAt: Date },
-): Promise<boolean> {
+): Promise<{ wrote: boolean; previous: number | null }> {
+  // Lock and read the row as it is first (a CTE would not do: its FOR UPDATE skips the row the
+  // same statement updates), so `previous` is what the write replaced even under concurrency.
+  const before = await db.$queryRaw<{ quantity: number }[]>`
+    SELECT "quantity" FROM "inventory_levels"
+    WHERE "shopId" = ${shopId} AND "itemId" = ${level.itemId} AND "locationId" = ${level.locationId} AND "name" = ${level.name}
+    FOR UPDATE`;
   const rows = await db.$queryRaw<{ id: number }[]>`
     INSERT INTO "inventory_levels" ("shopId", "itemId", "locationId", "name", "quantity", "shopifyUpdatedAt", "updatedAt")
     VALUES (${shopId}, ${level.itemId}, ${level.locationId}, ${level.name}, ${level.quantity}, ${level.updatedAt}, now())
@@ -21,7 +27,7 @@ export async function upsertLevelGuarded(
       SET "quantity" = EXCLUDED."quantity", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
       WHERE "inventory_levels"."shopifyUpdatedAt" IS NULL OR "inventory_levels"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
     RETURNING "id"`;
-  return rows.length > 0;
+  return { wrote: rows.length > 0, previous: before[0]?.quantity ?? null };
 }
 
 /**
@@ -29,7 +35,7 @@ export async function upsertLevelGuarded(
  * there becomes 0 (the rows stay, so their timestamps keep guarding against older updates).
  */
 export async function disconnectLevels(db: Db, shopId: number, itemId: number, locationId: number, at: Date): Promise<boolean> {
-  const wrote = await upsertLevelGuarded(db, shopId, { itemId, locationId, name: "available", quantity: 0, updatedAt: at });
+  const { wrote } = await upsertLevelGuarded(db, shopId, { itemId, locationId, name: "available", quantity: 0, updatedAt: at });
   if (!wrote) return false;
   await db.inventoryLevel.updateMany({
     where: { shopId, itemId, locationId, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: at } }] },
@@ -40,15 +46,6 @@ export async function disconnectLevels(db: Db, shopId: number, itemId: number, l
 
 export function getLevel(db: Db, shopId: number, itemId: number, locationId: number, name: string) {
   return db.inventoryLevel.findUnique({ where: { shopId_itemId_locationId_name: { shopId, itemId, locationId, name } } });
-}
-
-/** What the app itself last wrote for (item, location, name), if anything. */
-export async function lastPushed(db: Db, shopId: number, itemId: number, locationId: number, name: string): Promise<number | null> {
-  const row = await db.pushedQuantity.findUnique({
-    where: { shopId_itemId_locationId_name: { shopId, itemId, locationId, name } },
-    select: { quantity: true },
-  });
-  return row?.quantity ?? null;
 }
 
 /** Items with any level at a location (recomputed when the location's status changes). */

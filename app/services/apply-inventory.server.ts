@@ -1,13 +1,16 @@
 import { ensureItem, ensureLocation } from "../models/catalog.server";
-import { disconnectLevels, lastPushed, upsertLevelGuarded } from "../models/inventory.server";
+import { disconnectLevels, upsertLevelGuarded } from "../models/inventory.server";
 import { eventTime, nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
 import type { InventoryLevelPayload } from "./apply-payloads.server";
 
 /**
  * inventory_levels/update|connect|disconnect. The webhook carries `available` only; the other
  * quantity names come from the sync and reconciliation. A level older than the stored one is
- * ignored. A level equal to what the app itself last pushed there is our own write coming back:
- * it is stored but triggers no recompute, or every push would cause another.
+ * ignored. A level equal to the one stored changes nothing and triggers no recompute: that is how
+ * our own writes come back (the push records what it wrote before Shopify's echo arrives), so
+ * pushes do not loop. Equality with what we last pushed is NOT the test: stock that returns to
+ * the pushed value after a sale (an Amazon order moved off the channel location) is a real
+ * change, and skipping it would leave Shopify showing the old number.
  */
 export async function applyLevel(ctx: ApplyContext, p: InventoryLevelPayload): Promise<ApplyResult> {
   const { tx, shop } = ctx;
@@ -15,11 +18,9 @@ export async function applyLevel(ctx: ApplyContext, p: InventoryLevelPayload): P
   const locationId = await ensureLocation(tx, shop.id, p.location_id);
   const at = eventTime(ctx.delivery, p.updated_at);
   if (p.available === null) return nothing("no available quantity in the payload");
-  const wrote = await upsertLevelGuarded(tx, shop.id, { itemId, locationId, name: "available", quantity: p.available, updatedAt: at });
+  const { wrote, previous } = await upsertLevelGuarded(tx, shop.id, { itemId, locationId, name: "available", quantity: p.available, updatedAt: at });
   if (!wrote) return nothing("stale: the stored level is newer");
-  if ((await lastPushed(tx, shop.id, itemId, locationId, "available")) === p.available) {
-    return nothing("own write: equals the quantity the app last pushed");
-  }
+  if (previous === p.available) return nothing("unchanged: equals the stored level (our own write coming back, or a repeat)");
   return { itemIds: [itemId] };
 }
 

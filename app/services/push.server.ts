@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Producer } from "../jobs/producer.server";
-import type { Logger } from "../lib/logger";
+import { createLogger, type Logger } from "../lib/logger";
 import {
   believedLevels,
   freezeNextJob,
@@ -23,6 +23,7 @@ import { inventorySetQuantities } from "../shopify/operations/inventory-set-quan
 import { orderFulfillmentOrders } from "../shopify/operations/order-fulfillment-orders";
 import { adminForShop } from "../shopify/transport.server";
 import { recomputeItem } from "./availability.server";
+import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 
 /**
  * Push a shop's pending quantities to Shopify: one mutation per push job (≤ 250 entries), paced
@@ -219,6 +220,9 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
   let moved = 0;
   // Items whose orders moved: committed left the channel location, so our copy of it is re-read.
   const movedItems = new Map<string, number>();
+  // Items whose lines got a location: recomputed once the levels the move changed are re-read, so
+  // the recompute never sees the new assignment with the old stock (a unit counted twice).
+  const touched = new Set<number>();
   for (const ch of channels) {
     const facilities = ch.facilities.filter((f) => f.location.role === "facility" && f.location.isActive && !f.location.deletedAt);
     const channelLocation = ch.publishLocation;
@@ -236,7 +240,6 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
     for (const [orderId, orderShopifyId] of orders) {
       const mine = lines.filter((l) => l.order.id === orderId);
       const fos = await orderFulfillmentOrders(client, `gid://shopify/Order/${orderShopifyId}`);
-      const touched = new Set<number>();
       for (const fo of fos) {
         if (fo.status !== "OPEN" || fo.locationId === null) continue;
         const foItems = new Set(fo.lines.filter((l) => l.remainingQuantity > 0).map((l) => l.inventoryItemId));
@@ -260,11 +263,19 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
         if (ids.length > 0) await prisma.orderLine.updateMany({ where: { shopId, id: { in: ids } }, data: { assignedLocationId: at } });
         for (const l of ofFo) if (l.itemId !== null) touched.add(l.itemId);
       }
-      if (deps.producer) for (const itemId of touched) await deps.producer.enqueue("recompute", { shopId, itemId });
     }
   }
   if (movedItems.size > 0) await refreshLevelsFromShopify(prisma, shopId, client, movedItems);
+  await requestRecomputes(deps, shopId, touched);
   return moved;
+}
+
+/** Records the items' recompute requests in the outbox, then enqueues them (the sweeper retries). */
+async function requestRecomputes(deps: PushDeps, shopId: number, itemIds: Iterable<number>): Promise<void> {
+  const ids = [...new Set(itemIds)];
+  if (ids.length === 0) return;
+  await recordRecomputeRequests(deps.prisma, shopId, ids);
+  if (deps.producer) await enqueueRequested(enqueueRecomputeWith(deps.producer), shopId, ids, deps.log ?? createLogger("error"));
 }
 
 async function pickFacility(

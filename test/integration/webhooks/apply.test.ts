@@ -83,6 +83,11 @@ async function recomputeQueued(shopId: number): Promise<number[]> {
   return jobs.filter((j) => j.data.shopId === shopId).map((j) => j.data.itemId as number).sort((a, b) => a - b);
 }
 
+async function clearRecomputes(shopId: number): Promise<void> {
+  const jobs = await getProducer().queue("recompute").getJobs(["waiting", "delayed", "prioritized"]);
+  await Promise.all(jobs.filter((j) => j.data.shopId === shopId).map((j) => j.remove()));
+}
+
 describe("applying orders", () => {
   it("stores a checkout with its channel, lines, items, due date and POS location", async () => {
     const { domain, shop, channels } = await newShop({ timezone: "America/New_York" });
@@ -164,19 +169,29 @@ describe("applying orders", () => {
     expect(levels[0].shopifyUpdatedAt?.toISOString()).toBe("2026-11-23T10:00:02.000Z");
   });
 
-  it("recognises the app's own write coming back and does not recompute for it", async () => {
+  it("recognises the app's own write coming back and does not recompute for it, but a return to the pushed value is a change", async () => {
     const { domain, shop } = await newShop();
     const itemId = (await prisma.inventoryItem.create({ data: { shopId: shop.id, shopifyId: 9001n, sku: "TEE-BLK-M" } })).id;
     const channelLoc = await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 901n } } });
+    // What a landed push records: the value it wrote, as the level, and as pushed.
     await prisma.pushedQuantity.create({ data: { shopId: shop.id, itemId, locationId: channelLoc.id, name: "available", quantity: 12, pushedAt: new Date() } });
+    await prisma.inventoryLevel.create({
+      data: { shopId: shop.id, itemId, locationId: channelLoc.id, name: "available", quantity: 12, shopifyUpdatedAt: new Date("2026-11-23T10:00:00Z") },
+    });
     await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 901, available: 12, updated_at: "2026-11-23T10:00:01Z" });
     await drain(shop.id);
     const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id } });
-    expect(row).toMatchObject({ status: "done", error: "own write: equals the quantity the app last pushed" });
+    expect(row).toMatchObject({ status: "done", error: "unchanged: equals the stored level (our own write coming back, or a repeat)" });
     expect(await recomputeQueued(shop.id)).toEqual([]);
     expect((await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id, itemId, locationId: channelLoc.id } })).quantity).toBe(12);
     // A sale at the channel location moves it away from our value: that one is recomputed.
     await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 901, available: 11, updated_at: "2026-11-23T10:00:02Z" });
+    await drain(shop.id);
+    expect(await recomputeQueued(shop.id)).toEqual([itemId]);
+    await clearRecomputes(shop.id);
+    // The sale's order moved off the channel location: Shopify is back at the value we once
+    // pushed, which is no longer the ATS. It must be recomputed (and pushed), not taken for an echo.
+    await post(domain, "inventory_levels/update", { inventory_item_id: 9001, location_id: 901, available: 12, updated_at: "2026-11-23T10:00:03Z" });
     await drain(shop.id);
     expect(await recomputeQueued(shop.id)).toEqual([itemId]);
   });
