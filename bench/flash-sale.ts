@@ -222,9 +222,20 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
+    if (process.env.RINGFENCE_PG_STAT_STATEMENTS) await dumpStatements(stack).catch((e) => log(`[bench] pg_stat_statements: ${(e as Error).message}`));
     await naiveDouble?.close();
     await stack.close();
   }
+}
+
+/** The statements PostgreSQL ran most (RINGFENCE_PG_STAT_STATEMENTS=1), on stderr: where the database time goes. */
+async function dumpStatements(stack: Stack): Promise<void> {
+  await stack.prisma.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  const rows = await stack.prisma.$queryRawUnsafe<{ calls: bigint; ms: number; query: string }[]>(
+    "SELECT calls, total_exec_time AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY calls DESC LIMIT 40",
+  );
+  log("[bench] busiest statements (calls, total ms, query):");
+  for (const r of rows) log(`  ${r.calls}\t${Math.round(r.ms)}\t${r.query}`);
 }
 
 main().then(

@@ -113,6 +113,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         "-c", "unix_socket_directories=",
         // Throwaway clusters trade durability for speed; a kept data dir stays durable.
         ...(persistent ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
+        // RINGFENCE_PG_STAT_STATEMENTS=1: count statements (benchmarks dump the busiest ones).
+        ...(process.env.RINGFENCE_PG_STAT_STATEMENTS ? ["-c", "shared_preload_libraries=pg_stat_statements"] : []),
       ],
       onLog: remember,
       onError: remember,

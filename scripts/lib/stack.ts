@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import type { JobType } from "bullmq";
@@ -124,6 +124,19 @@ function buildIsStale(): boolean {
  * pull the files from under a running server. Serialised between processes by flock.
  * Returns the directory to run remix-serve in (it holds build/server and build/client).
  */
+/**
+ * RINGFENCE_CPU_PROFILE_DIR=DIR: the app server and the workers write V8 CPU profiles there when
+ * they exit (for finding where a benchmark's time goes; open them in Chrome DevTools).
+ */
+function profileArgs(kind: string): string[] {
+  const dir = process.env.RINGFENCE_CPU_PROFILE_DIR;
+  // Node names each file CPU.<date>.<pid>.<thread>.<seq>.cpuprofile (a worker's tsx loader thread
+  // writes its own); one subdirectory per kind tells the app server's from the workers'.
+  if (!dir) return [];
+  mkdirSync(path.join(dir, kind), { recursive: true });
+  return ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, kind)}`];
+}
+
 export function ensureBuild(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): string {
   if (buildIsStale()) log("[stack] build/ is missing or older than app/: running remix vite:build");
   const started = Date.now();
@@ -174,7 +187,8 @@ function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+// A profiled process writes its profile on exit: give it time to finish its jobs and write.
+async function stopChild(child: ChildProcess, graceMs = process.env.RINGFENCE_CPU_PROFILE_DIR ? 60_000 : 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
@@ -276,7 +290,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
 
     const appOutput: string[] = [];
-    const app = spawn(process.execPath, [path.join(REPO_ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
+    const app = spawn(process.execPath, [...profileArgs("app"), path.join(REPO_ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
       cwd: serveDir,
       env: { ...env, PORT: String(appPort), HOST: "127.0.0.1" } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
@@ -293,7 +307,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let workerIndex = 0;
     const startWorker = async (): Promise<WorkerProcess> => {
       const output: string[] = [];
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "workers/index.ts")], {
+      const child = spawn(process.execPath, [...profileArgs("worker"), "--import", "tsx", path.join(REPO_ROOT, "workers/index.ts")], {
         cwd: REPO_ROOT,
         // Readiness is read from the "worker ready" info line, so workers log at info at least.
         env: { ...env, LOG_LEVEL: env.LOG_LEVEL === "debug" ? "debug" : "info" } as unknown as NodeJS.ProcessEnv,
