@@ -55,7 +55,7 @@ export function ChannelForm({
               value={state.priority}
               onChange={set("priority")}
               autoComplete="off"
-              helpText="1 is served first when stock is short."
+              helpText="1 is served first when stock is short; higher numbers wait."
               error={errorAt(errors, "priority")}
             />
             <TextField
@@ -64,7 +64,7 @@ export function ChannelForm({
               value={state.promiseWindowDays}
               onChange={set("promiseWindowDays")}
               autoComplete="off"
-              helpText="Stock arriving within this many days may be promised now (0: only what is on hand)."
+              helpText="Stock arriving within this many days may be promised now (0: only what is on hand). Wholesale often uses 14 or more."
               error={errorAt(errors, "promiseWindowDays")}
             />
             <TextField
@@ -73,7 +73,7 @@ export function ChannelForm({
               value={state.safetyStock}
               onChange={set("safetyStock")}
               autoComplete="off"
-              helpText="Units per variant this channel never promises."
+              helpText="Units per variant this channel never promises, as a cushion against miscounts."
               error={errorAt(errors, "safetyStock")}
             />
           </FormLayout.Group>
@@ -86,7 +86,7 @@ export function ChannelForm({
             Facilities
           </Text>
           <Text as="p" tone="subdued">
-            The locations this channel ships from, in the order it draws on them.
+            The locations this channel ships from, in the order it draws on them. Only their stock counts for its ATP.
           </Text>
           {facilities.length === 0 ? (
             <Text as="p" tone="critical">
@@ -120,7 +120,7 @@ export function ChannelForm({
               value={state.sourceNames}
               onChange={set("sourceNames")}
               autoComplete="off"
-              helpText="Shopify's source name, e.g. web, pos, amazon."
+              helpText="The order's source in Shopify: web (online store), pos, or an app's, e.g. amazon."
               error={errorAt(errors, "orders.sourceNames")}
             />
             <TextField
@@ -128,12 +128,12 @@ export function ChannelForm({
               value={state.appIds}
               onChange={set("appIds")}
               autoComplete="off"
-              helpText="The numeric id of the app that placed the order."
+              helpText="Rarely needed: the app id Shopify records on orders from a sales channel app. Source names usually suffice."
               error={errorAt(errors, "orders.appIds")}
             />
           </FormLayout.Group>
-          <TextField label="Order tags" value={state.tags} onChange={set("tags")} autoComplete="off" helpText="e.g. wholesale" error={errorAt(errors, "orders.tags")} />
-          <Checkbox label="B2B company orders" checked={state.b2b} onChange={set("b2b")} error={errorAt(errors, "orders.b2b")} />
+          <TextField label="Order tags" value={state.tags} onChange={set("tags")} autoComplete="off" helpText="Orders carrying any of these tags, e.g. wholesale." error={errorAt(errors, "orders.tags")} />
+          <Checkbox label="B2B company orders" checked={state.b2b} onChange={set("b2b")} helpText="Orders placed for a B2B company (Shopify B2B)." error={errorAt(errors, "orders.b2b")} />
           {locations.length > 0 && (
             <ChoiceList
               title="Point of Sale orders placed at"
@@ -160,10 +160,15 @@ export function ChannelForm({
             ]}
             value={state.mode}
             onChange={(v) => set("mode")(v as ChannelFormState["mode"])}
+            helpText={
+              state.mode === "ringfenced"
+                ? "The channel gets its own pool per variant (its percent of the stock, up to the cap), set at each rebalance; other channels cannot sell it."
+                : "Every shared channel sees the same stock, so a sale anywhere lowers what the others can sell."
+            }
             error={errorAt(errors, "mode")}
           />
           <FormLayout.Group>
-            <TextField label="Percent" type="number" suffix="%" value={state.percent} onChange={set("percent")} autoComplete="off" helpText="Share of ATP offered for sale." error={errorAt(errors, "percent")} />
+            <TextField label="Percent" type="number" suffix="%" value={state.percent} onChange={set("percent")} autoComplete="off" helpText={state.mode === "ringfenced" ? "0 to 100: the share of free stock its pool gets at each rebalance." : "0 to 100: the share of what the channel can promise that is put on sale."} error={errorAt(errors, "percent")} />
             <TextField label="Cap" type="number" value={state.cap} onChange={set("cap")} autoComplete="off" helpText="At most this many units per variant (empty: no cap)." error={errorAt(errors, "cap")} />
             <TextField
               label="Out-of-stock threshold"
@@ -176,8 +181,8 @@ export function ChannelForm({
             />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField label="Live from" type="date" value={state.liveFrom} onChange={set("liveFrom")} autoComplete="off" helpText="Empty: live now." error={errorAt(errors, "liveFrom")} />
-            <TextField label="Live until" type="date" value={state.liveUntil} onChange={set("liveUntil")} autoComplete="off" helpText="Empty: no end." error={errorAt(errors, "liveUntil")} />
+            <TextField label="Live from" type="date" value={state.liveFrom} onChange={set("liveFrom")} autoComplete="off" helpText="Before this day the channel offers 0. Empty: on sale now." error={errorAt(errors, "liveFrom")} />
+            <TextField label="Live until" type="date" value={state.liveUntil} onChange={set("liveUntil")} autoComplete="off" helpText="After this day the channel offers 0. Empty: no end." error={errorAt(errors, "liveUntil")} />
           </FormLayout.Group>
         </FormLayout>
       </Card>
@@ -196,6 +201,11 @@ export function ChannelForm({
               ]}
               value={state.publishKind}
               onChange={(v) => set("publishKind")(v as ChannelFormState["publishKind"])}
+              helpText={
+                state.publishKind === "location"
+                  ? "Use a location that only this channel sells from (e.g. an Amazon location): its available quantity becomes the channel's ATS."
+                  : "The facilities' available quantity shows this channel's ATS; what other channels may not sell is held there as reserved."
+              }
               error={errorAt(errors, "publish")}
             />
             {state.publishKind === "location" && (

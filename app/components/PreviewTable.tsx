@@ -1,46 +1,59 @@
-import { Badge, BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
+import { groupPreview, previewSummary, type PreviewRowLike } from "./preview-rows";
 
-export interface PreviewRowLike {
-  itemId: number;
-  sku: string | null;
-  channel: string;
-  before: { atp: number; ats: number };
-  after: { atp: number; ats: number };
-  changed: boolean;
-}
+export type { PreviewRowLike } from "./preview-rows";
 
 const arrow = (a: number, b: number) => (a === b ? String(a) : `${a} → ${b}`);
+const LIMIT = 500;
 
-/** A dry run's affected variants × channels, ATP and ATS now → after. */
-export function PreviewTable({ title, rows, asOf, affectedItems, channelNames }: { title: string; rows: PreviewRowLike[]; asOf: string; affectedItems?: number; channelNames?: Record<string, string> }) {
-  const changed = rows.filter((r) => r.changed);
+/** A dry run's affected variants × channels: what moves now, and what a ring-fenced pool moves at the next rebalance. */
+export function PreviewTable({
+  title,
+  preview,
+  channelNames,
+}: {
+  title: string;
+  preview: { rows: PreviewRowLike[]; asOf: string; affectedItems: number; truncated: boolean; titles: Record<number, string> };
+  channelNames?: Record<string, string>;
+}) {
+  const groups = groupPreview(preview.rows);
+  const evaluated = preview.truncated ? new Set(preview.rows.map((r) => r.itemId)).size : null;
+  const variant = (r: PreviewRowLike) => preview.titles[r.itemId] ?? r.sku ?? "Variant without a title";
+  const channel = (r: PreviewRowLike) => channelNames?.[r.channel] ?? r.channel;
+  const ringfenced = [...new Set(groups.atRebalance.map(channel))];
   return (
     <Card>
-      <BlockStack gap="200">
+      <BlockStack gap="300">
         <Text as="h2" variant="headingMd">
           {title}
         </Text>
         <Text as="p" tone="subdued">
-          As of {asOf}
-          {affectedItems !== undefined ? `: ${affectedItems} variant(s) affected` : ""}, {changed.length} number(s) change. Nothing is saved until you
-          confirm.
+          As of {preview.asOf}. {previewSummary(groups, preview.affectedItems, evaluated)} Nothing is saved until you confirm.
         </Text>
-        {rows.length === 0 ? (
-          <Text as="p">No variant's numbers would change.</Text>
-        ) : (
+        {groups.now.length > 0 && (
           <DataTable
-            columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
-            headings={["Variant (SKU)", "Channel", "ATP now → after", "ATS now → after", ""]}
-            rows={rows.slice(0, 500).map((r) => [
-              r.sku ?? `item ${r.itemId}`,
-              channelNames?.[r.channel] ?? r.channel,
-              arrow(r.before.atp, r.after.atp),
-              arrow(r.before.ats, r.after.ats),
-              r.changed ? <Badge key={`${r.itemId}-${r.channel}`} tone="attention">changes</Badge> : "",
-            ])}
+            columnContentTypes={["text", "text", "text", "numeric", "numeric"]}
+            headings={["Variant", "SKU", "Channel", "ATP now → after", "ATS now → after"]}
+            rows={groups.now.slice(0, LIMIT).map((r) => [variant(r), r.sku ?? "—", channel(r), arrow(r.before.atp, r.after.atp), arrow(r.before.ats, r.after.ats)])}
           />
         )}
-        {rows.length > 500 && <Text as="p">…and {rows.length - 500} more rows.</Text>}
+        {groups.now.length > LIMIT && <Text as="p">…and {groups.now.length - LIMIT} more.</Text>}
+        {groups.atRebalance.length > 0 && (
+          <BlockStack gap="200">
+            <Text as="h3" variant="headingSm">
+              At the next rebalance
+            </Text>
+            <Text as="p" tone="subdued">
+              {ringfenced.join(", ")} {ringfenced.length === 1 ? "is" : "are"} ring-fenced: each variant keeps the pool carved at the last
+              rebalance, so a new split takes effect when you rebalance (Rebalance page).
+            </Text>
+            <DataTable
+              columnContentTypes={["text", "text", "text", "numeric", "numeric"]}
+              headings={["Variant", "SKU", "Channel", "ATS without this change", "ATS with it"]}
+              rows={groups.atRebalance.slice(0, LIMIT).map((r) => [variant(r), r.sku ?? "—", channel(r), r.atRebalance!.before, r.atRebalance!.after])}
+            />
+          </BlockStack>
+        )}
       </BlockStack>
     </Card>
   );

@@ -9,12 +9,15 @@ export function RuleForm({
   errors,
   channels,
   channelLocked,
+  productTitle,
 }: {
   state: RuleFormState;
   onChange: (next: RuleFormState) => void;
   errors: FieldErrors;
   channels: { id: number; name: string }[];
   channelLocked: boolean;
+  /** The title of the product a product rule names, when the page knows it. */
+  productTitle?: string | null;
 }) {
   const set = <K extends keyof RuleFormState>(k: K) => (v: RuleFormState[K]) => onChange({ ...state, [k]: v });
   return (
@@ -31,6 +34,7 @@ export function RuleForm({
             options={channels.map((c) => ({ label: c.name, value: String(c.id) }))}
             value={state.channelId}
             onChange={set("channelId")}
+            helpText={channelLocked ? "A rule stays on its channel; add a new rule for another channel." : "Only this channel's numbers change."}
             error={errorAt(errors, "channelId")}
           />
           <Select
@@ -47,6 +51,7 @@ export function RuleForm({
               onChange={set("targetValue")}
               autoComplete="off"
               placeholder={TARGET_LABELS[state.targetKind].value}
+              helpText={state.targetKind === "product" && productTitle ? `Product: ${productTitle}` : TARGET_LABELS[state.targetKind].help}
               error={errorAt(errors, "target.value", "target")}
             />
           )}
@@ -59,8 +64,25 @@ export function RuleForm({
           tag, vendor, every product); among equals the newest.
         </Text>
         <FormLayout.Group>
-          <TextField label="Percent of ATP offered" type="number" suffix="%" value={state.percent} onChange={set("percent")} autoComplete="off" error={errorAt(errors, "percent")} />
-          <TextField label="Cap (units)" type="number" value={state.cap} onChange={set("cap")} autoComplete="off" error={errorAt(errors, "cap")} />
+          <TextField
+            label="Percent of ATP offered"
+            type="number"
+            suffix="%"
+            value={state.percent}
+            onChange={set("percent")}
+            autoComplete="off"
+            helpText="0 to 100: the share of what the channel can promise that is put on sale. On a ring-fenced channel, the share its pool gets."
+            error={errorAt(errors, "percent")}
+          />
+          <TextField
+            label="Cap (units)"
+            type="number"
+            value={state.cap}
+            onChange={set("cap")}
+            autoComplete="off"
+            helpText="At most this many units per variant on sale, whatever the percent."
+            error={errorAt(errors, "cap")}
+          />
         </FormLayout.Group>
         <FormLayout.Group>
           <TextField
@@ -69,14 +91,38 @@ export function RuleForm({
             value={state.zeroBelow}
             onChange={set("zeroBelow")}
             autoComplete="off"
-            helpText="Offer 0 when ATP is at or below this."
+            helpText="Offer 0 when ATP is at or below this, so the last few units are not oversold."
             error={errorAt(errors, "zeroBelow")}
           />
-          <TextField label="Safety stock" type="number" value={state.safetyStock} onChange={set("safetyStock")} autoComplete="off" error={errorAt(errors, "safetyStock")} />
+          <TextField
+            label="Safety stock"
+            type="number"
+            value={state.safetyStock}
+            onChange={set("safetyStock")}
+            autoComplete="off"
+            helpText="Units per variant this channel never promises; replaces the channel's own safety stock."
+            error={errorAt(errors, "safetyStock")}
+          />
         </FormLayout.Group>
         <FormLayout.Group>
-          <TextField label="Live from (drop start)" type="date" value={state.liveFrom} onChange={set("liveFrom")} autoComplete="off" error={errorAt(errors, "liveFrom")} />
-          <TextField label="Live until" type="date" value={state.liveUntil} onChange={set("liveUntil")} autoComplete="off" error={errorAt(errors, "liveUntil")} />
+          <TextField
+            label="Live from (drop start)"
+            type="date"
+            value={state.liveFrom}
+            onChange={set("liveFrom")}
+            autoComplete="off"
+            helpText="Before this day the channel offers 0 of these products. Empty: on sale now."
+            error={errorAt(errors, "liveFrom")}
+          />
+          <TextField
+            label="Live until"
+            type="date"
+            value={state.liveUntil}
+            onChange={set("liveUntil")}
+            autoComplete="off"
+            helpText="After this day the channel offers 0 of them. Empty: no end."
+            error={errorAt(errors, "liveUntil")}
+          />
         </FormLayout.Group>
       </FormLayout>
     </Card>

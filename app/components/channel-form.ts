@@ -46,6 +46,15 @@ export interface ChannelLike {
   publish: { kind: "location"; location: { id: number } } | { kind: "in_place" };
 }
 
+/** The channel schema's field names as the form calls them (see inWords). */
+export const CHANNEL_WORDS: Record<string, string> = {
+  liveFrom: "the live-from date",
+  liveUntil: "the live-until date",
+  zeroBelow: "out-of-stock threshold",
+  promiseWindowDays: "promise window",
+  safetyStock: "safety stock",
+};
+
 export const EMPTY_CHANNEL: ChannelFormState = {
   key: "",
   name: "",

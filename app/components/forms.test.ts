@@ -3,9 +3,9 @@ import { channelCreateSchema, channelUpdateSchema } from "../validation/channel"
 import { purchaseOrderCreateSchema } from "../validation/purchasing";
 import { ruleCreateSchema, ruleUpdateSchema } from "../validation/rule";
 import { channelCreateInput, channelToState, channelUpdateInput, EMPTY_CHANNEL } from "./channel-form";
-import { errorAt, splitList, validateWith } from "./forms";
+import { errorAt, inWords, splitList, validateWith } from "./forms";
 import { EMPTY_PO, poCreateInput } from "./po-form";
-import { emptyRule, ruleCreateInput, ruleToState, ruleUpdateInput } from "./rule-form";
+import { emptyRule, RULE_WORDS, ruleCreateInput, ruleToState, ruleUpdateInput } from "./rule-form";
 
 describe("form state → the schema's input (the same check in the browser and on the server)", () => {
   it("a filled channel form parses to the values typed", () => {
@@ -49,5 +49,14 @@ describe("form state → the schema's input (the same check in the browser and o
 
   it("splits lists on commas and new lines, dropping blanks", () => {
     expect(splitList(" a, b\nc ,, ")).toEqual(["a", "b", "c"]);
+  });
+
+  it("puts the schema's field names in the form's words, so an error says what to fix on the page", () => {
+    const errors = validateWith(ruleCreateSchema, ruleCreateInput(emptyRule("3")));
+    expect(inWords(errors, RULE_WORDS).percent).toBe("a rule must set at least one of percent, cap, out-of-stock threshold, safety stock, the live-from date, the live-until date");
+    const dates = validateWith(ruleCreateSchema, ruleCreateInput({ ...emptyRule("3"), cap: "4", liveFrom: "2026-12-10", liveUntil: "2026-12-01" }));
+    expect(inWords(dates, RULE_WORDS).liveUntil).toBe("must be on or after the live-from date (2026-12-10)");
+    // Only whole names are replaced, and a phrase can be dropped.
+    expect(inWords({ sku: "is required (or itemId)", note: "liveFromX stays" }, { "(or itemId)": "", liveFrom: "the live-from date" })).toEqual({ sku: "is required", note: "liveFromX stays" });
   });
 });

@@ -30,6 +30,19 @@ export function errorAt(errors: FieldErrors | undefined, ...paths: string[]): st
   return undefined;
 }
 
+/**
+ * The same errors with the schema's field names ("must be on or after liveFrom") in the form's
+ * words ("…after the live-from date"): the schemas also check CSV and replay files, where the
+ * field names are what the user typed.
+ */
+export function inWords(errors: FieldErrors, words: Record<string, string>): FieldErrors {
+  const names = Object.keys(words).sort((a, b) => b.length - a.length);
+  if (names.length === 0) return errors;
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(?<![A-Za-z])(?:${names.map(escape).join("|")})(?![A-Za-z])`, "g");
+  return Object.fromEntries(Object.entries(errors).map(([path, message]) => [path, message.replace(pattern, (m) => words[m]).replace(/\s+/g, " ").trim()]));
+}
+
 /** "a, b ,c" → ["a", "b", "c"] (what a list field holds). */
 export function splitList(text: string): string[] {
   return text

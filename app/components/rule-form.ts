@@ -25,13 +25,25 @@ export interface RuleLike {
   liveUntil: string | null;
 }
 
-export const TARGET_LABELS: Record<RuleTargetKind, { label: string; value: string }> = {
-  all: { label: "Every product (the channel's default split)", value: "" },
-  variant: { label: "A variant", value: "SKU, e.g. TEE-BLK-M" },
-  product: { label: "A product", value: "Shopify product id, e.g. 7712345678901" },
-  collection: { label: "A collection", value: "Collection handle, e.g. summer-drop" },
-  tag: { label: "Products with a tag", value: "Tag, e.g. limited" },
-  vendor: { label: "Products of a vendor", value: "Vendor name, e.g. Acme" },
+export const TARGET_LABELS: Record<RuleTargetKind, { label: string; value: string; help: string }> = {
+  all: { label: "Every product (the channel's default split)", value: "", help: "" },
+  variant: { label: "A variant", value: "SKU, e.g. TEE-BLK-M", help: "The variant's SKU, exactly as in Shopify." },
+  product: {
+    label: "A product",
+    value: "Shopify product id, e.g. 7712345678901",
+    help: "The number at the end of the product's address in Shopify admin (…/products/7712345678901).",
+  },
+  collection: { label: "A collection", value: "Collection handle, e.g. summer-drop", help: "The collection's handle: the last part of its web address." },
+  tag: { label: "Products with a tag", value: "Tag, e.g. limited", help: "Every product with this tag, as typed in Shopify." },
+  vendor: { label: "Products of a vendor", value: "Vendor name, e.g. Acme", help: "Every product of this vendor, as typed in Shopify." },
+};
+
+/** The rule schema's field names as the form calls them (see inWords). */
+export const RULE_WORDS: Record<string, string> = {
+  zeroBelow: "out-of-stock threshold",
+  safetyStock: "safety stock",
+  liveFrom: "the live-from date",
+  liveUntil: "the live-until date",
 };
 
 export function emptyRule(channelId: string): RuleFormState {

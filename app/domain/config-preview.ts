@@ -23,15 +23,18 @@ export interface AvailabilityDiffRow<R = string | null> {
   channel: string;
   before: Numbers<R>;
   after: Numbers<R>;
-  /** ATP, ATS or the deciding rule differ. */
+  /**
+   * ATP or ATS differ. A new deciding rule alone is not a change: on a ring-fenced channel the pool
+   * carried from the last rebalance keeps ATS where it was until the next rebalance.
+   */
   changed: boolean;
 }
 
 const key = (sku: string, channel: string) => `${sku}\u0000${channel}`;
 
 /**
- * Rows present in both documents that `keep` selects or whose numbers moved, in the order of
- * `after`. A row missing from `before` (a channel that did not exist) counts as zeros.
+ * Rows of `after` that `keep` selects or whose ATP or ATS moved, in the order of `after`. A row
+ * missing from `before` (a channel that did not exist) counts as zeros.
  */
 export function diffAvailability<R = string | null>(
   before: readonly AvailabilityLike[],
@@ -45,7 +48,7 @@ export function diffAvailability<R = string | null>(
     const b = old.get(key(a.sku, a.channel));
     const bRule = ruleRef(b ? b.rule : null);
     const aRule = ruleRef(a.rule);
-    const changed = !b || b.atp !== a.atp || b.ats !== a.ats || bRule !== aRule;
+    const changed = (b?.atp ?? 0) !== a.atp || (b?.ats ?? 0) !== a.ats;
     if (!changed && !keep(a)) continue;
     out.push({
       item: a.sku,

@@ -47,8 +47,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     ok: true as const,
     message:
       result.action === "resend"
-        ? `Push ${jobId} will be sent again now, unchanged.`
-        : `The ${result.items} item(s) of push ${jobId} are being recomputed; fresh writes follow.`,
+        ? "The push will be sent to Shopify again now, unchanged."
+        : `The ${result.items} variant(s) of this push are being recomputed; fresh writes to Shopify follow.`,
   });
 };
 

@@ -2,9 +2,9 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Page } from "@shopify/polaris";
 import { useState } from "react";
-import { channelToState, channelUpdateInput } from "../components/channel-form";
+import { CHANNEL_WORDS, channelToState, channelUpdateInput } from "../components/channel-form";
 import { ChannelForm } from "../components/ChannelForm";
-import { validateWith, type FieldErrors } from "../components/forms";
+import { inWords, validateWith, type FieldErrors } from "../components/forms";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
 import { locationOptions } from "../services/admin/options.server";
@@ -46,7 +46,7 @@ export default function EditChannel() {
   const [state, setState] = useState(() => channelToState(channel));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const action = useJsonAction();
-  const errors = { ...(action.failure?.errors ?? {}), ...clientErrors };
+  const errors = inWords({ ...(action.failure?.errors ?? {}), ...clientErrors }, CHANNEL_WORDS);
   const save = () => {
     const input = channelUpdateInput(state);
     const found = validateWith(channelUpdateSchema, input);

@@ -2,9 +2,9 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Page } from "@shopify/polaris";
 import { useState } from "react";
-import { channelCreateInput, EMPTY_CHANNEL } from "../components/channel-form";
+import { CHANNEL_WORDS, channelCreateInput, EMPTY_CHANNEL } from "../components/channel-form";
 import { ChannelForm } from "../components/ChannelForm";
-import { validateWith, type FieldErrors } from "../components/forms";
+import { inWords, validateWith, type FieldErrors } from "../components/forms";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
 import { locationOptions } from "../services/admin/options.server";
@@ -33,7 +33,7 @@ export default function NewChannel() {
   const [state, setState] = useState(EMPTY_CHANNEL);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const action = useJsonAction();
-  const errors = { ...(action.failure?.errors ?? {}), ...clientErrors };
+  const errors = inWords({ ...(action.failure?.errors ?? {}), ...clientErrors }, CHANNEL_WORDS);
   const save = () => {
     const input = channelCreateInput(state);
     const found = validateWith(channelCreateSchema, input);

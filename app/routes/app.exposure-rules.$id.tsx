@@ -2,12 +2,13 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Page } from "@shopify/polaris";
 import { useRef, useState } from "react";
-import { validateWith, type FieldErrors } from "../components/forms";
+import { inWords, validateWith, type FieldErrors } from "../components/forms";
 import { PreviewTable } from "../components/PreviewTable";
 import { RouteError } from "../components/RouteError";
-import { ruleToState, ruleUpdateInput } from "../components/rule-form";
+import { RULE_WORDS, ruleToState, ruleUpdateInput } from "../components/rule-form";
 import { RuleForm } from "../components/RuleForm";
 import { useJsonAction } from "../components/useJsonAction";
+import prisma from "../db.server";
 import { channelOptions } from "../services/admin/options.server";
 import { adminRequest, badRequest, failure, idParam, readBody, rethrowNotFound } from "../services/admin/request.server";
 import { deleteRule, getRule, previewRuleChange, updateRule, type RulePreview } from "../services/config/rules.server";
@@ -18,7 +19,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const id = idParam(params.id, "exposure rule");
   try {
     const [rule, channels] = await Promise.all([getRule(shop.id, id), channelOptions(shop.id)]);
-    return json({ rule, channels });
+    const value = rule.target.kind === "product" ? rule.target.value : null;
+    const product = value && /^\d{1,20}$/.test(value) ? await prisma.product.findFirst({ where: { shopId: shop.id, shopifyId: BigInt(value) }, select: { title: true } }) : null;
+    return json({ rule, channels, productTitle: product?.title ?? null });
   } catch (error) {
     rethrowNotFound(error);
   }
@@ -52,7 +55,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function EditRule() {
-  const { rule, channels } = useLoaderData<typeof loader>();
+  const { rule, channels, productTitle } = useLoaderData<typeof loader>();
   const [state, setState] = useState(() => ruleToState(rule));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const action = useJsonAction<{ preview: RulePreview }>();
@@ -62,7 +65,7 @@ export default function EditRule() {
   const preview = action.ok?.preview ?? null;
   const previewedSave = preview && lastPreviewed.current === key("preview") ? preview : null;
   const previewedDelete = preview && lastPreviewed.current === key("preview-delete") ? preview : null;
-  const errors = { ...(action.failure?.errors ?? {}), ...clientErrors };
+  const errors = inWords({ ...(action.failure?.errors ?? {}), ...clientErrors }, RULE_WORDS);
   const run = (intent: "preview" | "save" | "preview-delete" | "delete") => {
     if (intent === "preview" || intent === "save") {
       const found = validateWith(ruleUpdateSchema, input);
@@ -88,12 +91,12 @@ export default function EditRule() {
     >
       <BlockStack gap="400">
         <Banner tone="info">
-          <p>Preview the change first: the table lists every variant × channel whose ATP or ATS would move. Save becomes available once the preview matches the form.</p>
+          <p>Preview the change first: it lists every variant × channel whose ATP or ATS would move and, on a ring-fenced channel, what changes at its next rebalance. Save becomes available once the preview matches the form.</p>
         </Banner>
         {Object.keys(errors).length > 0 && <Banner tone="critical" title="Correct the fields marked below" />}
-        <RuleForm state={state} onChange={setState} errors={errors} channels={channels} channelLocked />
-        {previewedSave && <PreviewTable title="If you save these changes" rows={previewedSave.rows} asOf={previewedSave.asOf} affectedItems={previewedSave.affectedItems} channelNames={names} />}
-        {previewedDelete && <PreviewTable title="If you delete this rule" rows={previewedDelete.rows} asOf={previewedDelete.asOf} affectedItems={previewedDelete.affectedItems} channelNames={names} />}
+        <RuleForm state={state} onChange={setState} errors={errors} channels={channels} channelLocked productTitle={state.targetValue === rule.target.value ? productTitle : null} />
+        {previewedSave && <PreviewTable title="If you save these changes" preview={previewedSave} channelNames={names} />}
+        {previewedDelete && <PreviewTable title="If you delete this rule" preview={previewedDelete} channelNames={names} />}
       </BlockStack>
     </Page>
   );

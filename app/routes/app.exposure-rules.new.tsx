@@ -2,10 +2,10 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Page } from "@shopify/polaris";
 import { useRef, useState } from "react";
-import { validateWith, type FieldErrors } from "../components/forms";
+import { inWords, validateWith, type FieldErrors } from "../components/forms";
 import { PreviewTable } from "../components/PreviewTable";
 import { RouteError } from "../components/RouteError";
-import { emptyRule, ruleCreateInput } from "../components/rule-form";
+import { emptyRule, ruleCreateInput, RULE_WORDS } from "../components/rule-form";
 import { RuleForm } from "../components/RuleForm";
 import { useJsonAction } from "../components/useJsonAction";
 import { channelOptions } from "../services/admin/options.server";
@@ -43,7 +43,7 @@ export default function NewRule() {
   const lastPreviewed = useRef("");
   const input = ruleCreateInput(state);
   const previewed = action.ok?.preview && action.data && JSON.stringify(input) === lastPreviewed.current ? action.ok.preview : null;
-  const errors = { ...(action.failure?.errors ?? {}), ...clientErrors };
+  const errors = inWords({ ...(action.failure?.errors ?? {}), ...clientErrors }, RULE_WORDS);
   const run = (intent: "preview" | "save") => {
     const found = validateWith(ruleCreateSchema, input);
     setClientErrors(found);
@@ -61,11 +61,11 @@ export default function NewRule() {
     >
       <BlockStack gap="400">
         <Banner tone="info">
-          <p>Preview shows every variant × channel whose ATP or ATS would move, before anything is saved. Save becomes available once the preview matches the form.</p>
+          <p>Preview shows every variant × channel whose ATP or ATS would move, before anything is saved; on a ring-fenced channel, also what changes at its next rebalance. Save becomes available once the preview matches the form.</p>
         </Banner>
         {Object.keys(errors).length > 0 && <Banner tone="critical" title="Correct the fields marked below" />}
         <RuleForm state={state} onChange={setState} errors={errors} channels={channels} channelLocked={false} />
-        {previewed && <PreviewTable title="If you save this rule" rows={previewed.rows} asOf={previewed.asOf} affectedItems={previewed.affectedItems} channelNames={names} />}
+        {previewed && <PreviewTable title="If you save this rule" preview={previewed} channelNames={names} />}
       </BlockStack>
     </Page>
   );

@@ -3,19 +3,27 @@ import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { CsvImport, downloadCsv } from "../components/CsvImport";
-import { errorAt, formatDate, validateWith, type FieldErrors } from "../components/forms";
+import { errorAt, formatDate, inWords, validateWith, type FieldErrors } from "../components/forms";
 import { IssuesBanner } from "../components/IssuesBanner";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
 import { channelOptions, locationOptions } from "../services/admin/options.server";
 import { adminRequest, badRequest, failure, readBody } from "../services/admin/request.server";
 import { createHoldback, deleteHoldback, importHoldbacksCsv, listHoldbacks } from "../services/config/holdbacks.server";
+import { itemNames } from "../services/config/lookups.server";
+import prisma from "../db.server";
+import { Empty } from "../components/Empty";
 import { HOLDBACK_CSV_COLUMNS, holdbackCreateSchema } from "../validation/holdback";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await adminRequest(request);
   const [holdbacks, channels, locations] = await Promise.all([listHoldbacks(shop.id), channelOptions(shop.id), locationOptions(shop.id)]);
-  return json({ holdbacks, channels, facilities: locations.filter((l) => l.role === "facility") });
+  const names = await itemNames(shop.id, holdbacks.map((h) => h.itemId), prisma);
+  return json({
+    holdbacks: holdbacks.map((h) => ({ ...h, variant: names.get(h.itemId)?.title ?? h.sku ?? "Variant without a title" })),
+    channels,
+    facilities: locations.filter((l) => l.role === "facility"),
+  });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -54,7 +62,7 @@ export default function Holdbacks() {
   const remove = useJsonAction<{ message: string }>("delete-holdback");
   const upload = useJsonAction<{ message: string }>("import-holdbacks");
   const [exportError, setExportError] = useState<string | null>(null);
-  const errors = { ...(create.failure?.errors ?? {}), ...clientErrors };
+  const errors = inWords({ ...(create.failure?.errors ?? {}), ...clientErrors }, { "(or itemId)": "" });
   const set = (k: keyof typeof EMPTY) => (v: string) => setForm({ ...form, [k]: v });
   const save = () => {
     const found = validateWith(holdbackCreateSchema, form);
@@ -78,22 +86,24 @@ export default function Holdbacks() {
           <BlockStack gap="400">
             {exportError && <Banner tone="critical" title={`The export failed: ${exportError}`} />}
             {remove.ok && <Banner tone="success" title={remove.ok.message} />}
+            {remove.failure && <IssuesBanner title={`The holdback was not removed: ${remove.failure.message}`} issues={remove.failure.issues} />}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
                   Current holdbacks
                 </Text>
                 {holdbacks.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    Nothing is held back. A holdback keeps units out of every channel's ATP except the one it is for (or out of
-                    all of them): a wholesale size run, a promo reserve, units for a photo shoot.
-                  </Text>
+                  <Empty heading="Nothing is held back">
+                    A holdback keeps units of a variant out of every channel's ATP except the one it is for (or out of all of them): a
+                    wholesale size run, a promo reserve, units for a photo shoot. Add one with the form below or import a CSV.
+                  </Empty>
                 ) : (
                   <DataTable
-                    columnContentTypes={["text", "text", "text", "numeric", "text", "text", "text"]}
-                    headings={["SKU", "For", "At", "Units", "When", "Note", ""]}
+                    columnContentTypes={["text", "text", "text", "text", "numeric", "text", "text", "text"]}
+                    headings={["Variant", "SKU", "For", "At", "Units", "When", "Note", ""]}
                     rows={holdbacks.map((h) => [
-                      h.sku ?? `item ${h.itemId}`,
+                      h.variant,
+                      h.sku ?? "—",
                       h.channel ? (channels.find((c) => c.id === h.channel?.id)?.name ?? h.channel.key) : "Nobody (held from every channel)",
                       h.location?.name ?? "Any facility",
                       h.quantity,
@@ -116,13 +126,15 @@ export default function Holdbacks() {
                 Hold back units
               </Text>
               {create.ok && <Banner tone="success" title={create.ok.message} />}
-              <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" error={errorAt(errors, "sku", "itemId")} />
-              <TextField label="Units" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" error={errorAt(errors, "quantity")} />
+              {create.failure && <Banner tone="critical" title="Nothing was held back: correct the fields marked below." />}
+              <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" helpText="The variant's SKU, exactly as in Shopify." error={errorAt(errors, "sku", "itemId")} />
+              <TextField label="Units" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" helpText="How many units to keep out of sale (1 or more)." error={errorAt(errors, "quantity")} />
               <Select
                 label="For"
                 options={[{ label: "Nobody (held from every channel)", value: "" }, ...channels.map((c) => ({ label: c.name, value: String(c.id) }))]}
                 value={form.channelId}
                 onChange={set("channelId")}
+                helpText="Only this channel may sell the held units; every other channel's ATP leaves them out. Nobody: no channel may."
                 error={errorAt(errors, "channelId")}
               />
               <Select
@@ -130,13 +142,14 @@ export default function Holdbacks() {
                 options={[{ label: "Any facility", value: "" }, ...facilities.map((l) => ({ label: l.name, value: String(l.id) }))]}
                 value={form.locationId}
                 onChange={set("locationId")}
+                helpText="Where the units sit: channels shipping from there lose them. Any facility: every channel loses them, to be safe."
                 error={errorAt(errors, "locationId")}
               />
               <FormLayout.Group>
-                <TextField label="From" type="date" value={form.from} onChange={set("from")} autoComplete="off" error={errorAt(errors, "from")} />
-                <TextField label="Until" type="date" value={form.until} onChange={set("until")} autoComplete="off" error={errorAt(errors, "until")} />
+                <TextField label="From" type="date" value={form.from} onChange={set("from")} autoComplete="off" helpText="Empty: from today." error={errorAt(errors, "from")} />
+                <TextField label="Until" type="date" value={form.until} onChange={set("until")} autoComplete="off" helpText="The units are released after this day. Empty: until you delete it." error={errorAt(errors, "until")} />
               </FormLayout.Group>
-              <TextField label="Note" value={form.note} onChange={set("note")} autoComplete="off" error={errorAt(errors, "note")} />
+              <TextField label="Note" value={form.note} onChange={set("note")} autoComplete="off" helpText="Why, for whoever reads the audit log, e.g. size run for Bloom & Co." error={errorAt(errors, "note")} />
               <Button variant="primary" onClick={save} loading={create.busy}>
                 Hold back
               </Button>

@@ -28,7 +28,10 @@ export default function ProductInventoryView() {
       <BlockStack gap="500">
         {variants.length === 0 && (
           <Card>
-            <Text as="p">This product has no variants with inventory tracked by Ringfence.</Text>
+            <Text as="p">
+              Ringfence holds no inventory for this product&apos;s variants yet, so there is nothing to show. Their inventory items
+              arrive from Shopify with the sync; a product added in Shopify moments ago appears shortly.
+            </Text>
           </Card>
         )}
         {variants.map((v) => (
@@ -48,6 +51,8 @@ const BREAKDOWN_LABELS: Record<string, string> = {
   live: "Live",
   networkSupply: "Stock across the network",
   doubleExposed: "Units offered on several channels",
+  unexplainedCommitted: "Committed in Shopify with no matching open order",
+  onHand: "On hand",
 };
 
 function reason(a: ChannelNumbers): string[] {
@@ -63,7 +68,7 @@ function reason(a: ChannelNumbers): string[] {
   for (const [k, val] of Object.entries(b)) {
     if (["minPab", "bindingDay", "otherPools", "pool", "live", "asOf"].includes(k)) continue;
     if (val === null || val === undefined || (typeof val === "object" && Object.keys(val as object).length === 0)) continue;
-    lines.push(`${BREAKDOWN_LABELS[k] ?? k}: ${typeof val === "object" ? JSON.stringify(val) : String(val)}`);
+    lines.push(`${BREAKDOWN_LABELS[k] ?? k}: ${typeof val === "object" ? JSON.stringify(val) : typeof val === "boolean" ? (val ? "yes" : "no") : String(val)}`);
   }
   return lines;
 }
@@ -131,7 +136,7 @@ function Variant({ v, asOf }: { v: VariantInventory; asOf: string }) {
             </Text>
             {v.facilities.length === 0 ? (
               <Text as="p" tone="subdued">
-                No stock recorded at any facility.
+                No stock recorded at any facility. Stock levels arrive from Shopify with the first sync and every change after.
               </Text>
             ) : (
               <DataTable
@@ -147,7 +152,7 @@ function Variant({ v, asOf }: { v: VariantInventory; asOf: string }) {
             </Text>
             {v.openOrders.length === 0 ? (
               <Text as="p" tone="subdued">
-                No open orders.
+                No open orders: no channel has claimed any of this variant's stock.
               </Text>
             ) : (
               <DataTable
@@ -163,7 +168,7 @@ function Variant({ v, asOf }: { v: VariantInventory; asOf: string }) {
             </Text>
             {v.holdbacks.length === 0 ? (
               <Text as="p" tone="subdued">
-                Nothing held back.
+                Nothing held back. Set units aside for a channel on the Holdbacks page.
               </Text>
             ) : (
               <DataTable
@@ -179,7 +184,7 @@ function Variant({ v, asOf }: { v: VariantInventory; asOf: string }) {
             </Text>
             {v.inbound.length === 0 ? (
               <Text as="p" tone="subdued">
-                No open purchase order.
+                No open purchase order brings more of this variant.
               </Text>
             ) : (
               <DataTable
@@ -202,7 +207,7 @@ function Variant({ v, asOf }: { v: VariantInventory; asOf: string }) {
           ) : (
             <DataTable
               columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
-              headings={["Location", "Quantity", "Value", "ATS then", "When"]}
+              headings={["Location", "Shopify quantity", "Units written", "ATS then", "When"]}
               rows={v.pushed.map((p) => [p.location, p.name, p.quantity, p.lastAts ?? "—", formatDateTime(p.pushedAt)])}
             />
           )}

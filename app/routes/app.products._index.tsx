@@ -28,8 +28,10 @@ export default function Products() {
         </Card>
         <Card padding="0">
           {products.length === 0 ? (
-            <Empty heading={q ? `No product matches "${q}"` : "No products yet"}>
-              {q ? "Search by product title, vendor or SKU." : "Products arrive from Shopify with the first sync."}
+            <Empty heading={q ? `No product matches "${q}"` : "No products yet"} action={q ? undefined : { content: "See sync progress", url: "/app" }}>
+              {q
+                ? "Search by product title, vendor or SKU (part of one is enough)."
+                : "Products and their stock arrive from Shopify with the first sync; the dashboard shows how far it has got."}
             </Empty>
           ) : (
             <IndexTable resourceName={{ singular: "product", plural: "products" }} itemCount={products.length} selectable={false} headings={[{ title: "Product" }, { title: "Vendor" }, { title: "Variants" }, { title: "SKUs" }]}>

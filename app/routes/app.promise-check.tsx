@@ -45,11 +45,20 @@ export default function PromiseCheck() {
         <Layout.Section variant="oneThird">
           <Card>
             <FormLayout>
-              {channels.length === 0 && <Banner tone="warning" title="Create a channel first: promises are made per channel." />}
-              <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" error={errorAt(errors, "sku")} />
-              <Select label="Channel" options={channels.map((c) => ({ label: c.name, value: c.key }))} value={form.channel} onChange={set("channel")} error={errorAt(errors, "channel")} />
-              <TextField label="Quantity" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" error={errorAt(errors, "quantity")} />
-              <TextField label="Ship date" type="date" value={form.date} onChange={set("date")} autoComplete="off" helpText="Empty: today." error={errorAt(errors, "date")} />
+              {channels.length === 0 && (
+                <Banner tone="warning" title="Create a channel first: promises are made per channel." action={{ content: "Create channel", url: "/app/channels/new" }} />
+              )}
+              <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" helpText="The variant's SKU, e.g. TEE-BLK-M." error={errorAt(errors, "sku")} />
+              <Select
+                label="Channel"
+                options={channels.map((c) => ({ label: c.name, value: c.key }))}
+                value={form.channel}
+                onChange={set("channel")}
+                helpText="Its facilities, promise window and claims decide the answer."
+                error={errorAt(errors, "channel")}
+              />
+              <TextField label="Quantity" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" helpText="Units you would promise, e.g. a wholesale order's 480." error={errorAt(errors, "quantity")} />
+              <TextField label="Ship date" type="date" value={form.date} onChange={set("date")} autoComplete="off" helpText="When the units must ship. Empty: today." error={errorAt(errors, "date")} />
               <InlineStack>
                 <Button variant="primary" onClick={run} loading={check.busy} disabled={channels.length === 0}>
                   Check

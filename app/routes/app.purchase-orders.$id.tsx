@@ -10,6 +10,8 @@ import { adminRequest, badRequest, failure, idParam, readBody, rethrowNotFound }
 import { allocatePreorders, type AllocationReport } from "../services/config/preorders.server";
 import { getPurchaseOrder, receivePurchaseOrder, updatePurchaseOrder } from "../services/config/purchase-orders.server";
 import { listSuppliers } from "../services/config/suppliers.server";
+import { itemNames } from "../services/config/lookups.server";
+import prisma from "../db.server";
 import { purchaseOrderUpdateSchema, receiveSchema } from "../validation/purchasing";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -17,7 +19,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const id = idParam(params.id, "purchase order");
   try {
     const [purchaseOrder, suppliers] = await Promise.all([getPurchaseOrder(shop.id, id), listSuppliers(shop.id)]);
-    return json({ purchaseOrder, suppliers });
+    const names = await itemNames(shop.id, purchaseOrder.lines.map((l) => l.itemId), prisma);
+    const variants = Object.fromEntries(purchaseOrder.lines.map((l) => [l.itemId, names.get(l.itemId)?.title ?? l.sku ?? "Variant without a title"]));
+    return json({ purchaseOrder, suppliers, variants });
   } catch (error) {
     rethrowNotFound(error);
   }
@@ -49,7 +53,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type Result = { message: string; allocation: AllocationReport | null };
 
 export default function PurchaseOrderPage() {
-  const { purchaseOrder: po, suppliers } = useLoaderData<typeof loader>();
+  const { purchaseOrder: po, suppliers, variants } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const editable = po.status === "draft" || po.status === "open" || po.status === "partially_received";
   const [edit, setEdit] = useState({
@@ -64,7 +68,11 @@ export default function PurchaseOrderPage() {
   const receiver = useJsonAction<Result>("po-receive");
   const allocator = useJsonAction<Result>("po-allocate");
   const updateErrors = { ...(update.failure?.errors ?? {}), ...clientErrors };
-  const skuOf = (itemId: number) => po.lines.find((l) => l.itemId === itemId)?.sku ?? `item ${itemId}`;
+  const variantOf = (itemId: number) => {
+    const sku = po.lines.find((l) => l.itemId === itemId)?.sku;
+    const title = variants[itemId] ?? "Variant on another purchase order";
+    return sku ? `${title} (${sku})` : title;
+  };
   const report = allocator.ok?.allocation ?? update.ok?.allocation ?? null;
 
   const updateInput = () => ({
@@ -107,6 +115,7 @@ export default function PurchaseOrderPage() {
             {receiveError && <Banner tone="critical" title={receiveError} />}
             {receiver.failure && <IssuesBanner title="Nothing was received" issues={receiver.failure.issues} />}
             {allocator.failure && <IssuesBanner title="Allocation failed" issues={allocator.failure.issues} />}
+            {update.failure && <Banner tone="critical" title="The changes were not saved: correct the fields marked on the right." />}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">
@@ -117,10 +126,11 @@ export default function PurchaseOrderPage() {
                   allocated. The promise date adds the supplier's typical delay and handling days to the ETA.
                 </Text>
                 <DataTable
-                  columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text", "text", "text"]}
-                  headings={["SKU", "Ordered", "Received", "Allocated", "PO ATP", "ETA", "Promise date", "Receive now"]}
+                  columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "numeric", "text", "text", "text"]}
+                  headings={["Variant", "SKU", "Ordered", "Received", "Allocated", "PO ATP", "ETA", "Promise date", "Receive now"]}
                   rows={po.lines.map((l) => [
-                    l.sku ?? `item ${l.itemId}`,
+                    variants[l.itemId],
+                    l.sku ?? "—",
                     l.quantityOrdered,
                     l.quantityReceived,
                     l.allocated,
@@ -130,7 +140,7 @@ export default function PurchaseOrderPage() {
                     editable && l.remaining > 0 ? (
                       <TextField
                         key={l.id}
-                        label={`Receive ${l.sku ?? ""}`}
+                        label={`Receive ${l.sku ?? variants[l.itemId]}`}
                         labelHidden
                         type="number"
                         value={receive[l.id] ?? ""}
@@ -152,7 +162,7 @@ export default function PurchaseOrderPage() {
                 )}
               </BlockStack>
             </Card>
-            {report && <AllocationCard report={report} skuOf={skuOf} />}
+            {report && <AllocationCard report={report} variantOf={variantOf} />}
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -162,18 +172,28 @@ export default function PurchaseOrderPage() {
                 <Text as="h2" variant="headingMd">
                   Dates and quantities
                 </Text>
-                <TextField label="ETA" type="date" value={edit.eta} onChange={(v) => setEdit({ ...edit, eta: v })} autoComplete="off" error={errorAt(updateErrors, "eta")} />
+                <TextField
+                  label="ETA"
+                  type="date"
+                  value={edit.eta}
+                  onChange={(v) => setEdit({ ...edit, eta: v })}
+                  autoComplete="off"
+                  helpText="The day the goods should arrive. Moving it moves the pre-orders' promise dates."
+                  error={errorAt(updateErrors, "eta")}
+                />
                 <Select
                   label="Supplier"
                   options={[{ label: "No supplier", value: "" }, ...suppliers.map((s) => ({ label: s.name, value: String(s.id) }))]}
                   value={edit.supplierId}
                   onChange={(v) => setEdit({ ...edit, supplierId: v })}
+                  helpText="Their on-time rate discounts the units still to come."
                   error={errorAt(updateErrors, "supplierId")}
                 />
                 {po.lines.map((l) => (
                   <FormLayout.Group key={l.id}>
                     <TextField
-                      label={`${l.sku ?? "Line"} quantity`}
+                      label={`${l.sku ?? variants[l.itemId]} quantity`}
+                      helpText="At least what was already received."
                       type="number"
                       value={edit.lines[l.id].quantity}
                       onChange={(v) => setEdit({ ...edit, lines: { ...edit.lines, [l.id]: { ...edit.lines[l.id], quantity: v } } })}
@@ -183,6 +203,7 @@ export default function PurchaseOrderPage() {
                     <TextField
                       label="Own ETA"
                       type="date"
+                      helpText="Only if this line arrives on another day."
                       value={edit.lines[l.id].eta}
                       onChange={(v) => setEdit({ ...edit, lines: { ...edit.lines, [l.id]: { ...edit.lines[l.id], eta: v } } })}
                       autoComplete="off"
@@ -206,7 +227,9 @@ export default function PurchaseOrderPage() {
   );
 }
 
-function AllocationCard({ report, skuOf }: { report: AllocationReport; skuOf: (itemId: number) => string }) {
+const orderLabel = (name: string | null) => name ?? "Order without a name";
+
+function AllocationCard({ report, variantOf }: { report: AllocationReport; variantOf: (itemId: number) => string }) {
   return (
     <Card>
       <BlockStack gap="200">
@@ -221,8 +244,8 @@ function AllocationCard({ report, skuOf }: { report: AllocationReport; skuOf: (i
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "numeric", "text", "text"]}
-            headings={["Order", "SKU", "Units", "Purchase order", "Promise date"]}
-            rows={report.placed.map((p) => [p.orderName ?? `order ${p.orderId}`, skuOf(p.itemId), p.quantity, p.purchaseOrderNumber, formatDate(p.promiseDate)])}
+            headings={["Order", "Variant", "Units", "Purchase order", "Promise date"]}
+            rows={report.placed.map((p) => [orderLabel(p.orderName), variantOf(p.itemId), p.quantity, p.purchaseOrderNumber, formatDate(p.promiseDate)])}
           />
         )}
         {report.parked.length > 0 && (
@@ -232,15 +255,15 @@ function AllocationCard({ report, skuOf }: { report: AllocationReport; skuOf: (i
             </Text>
             <DataTable
               columnContentTypes={["text", "text", "numeric"]}
-              headings={["Order", "SKU", "Units"]}
-              rows={report.parked.map((p) => [p.orderName ?? `order ${p.orderId}`, skuOf(p.itemId), p.quantity])}
+              headings={["Order", "Variant", "Units"]}
+              rows={report.parked.map((p) => [orderLabel(p.orderName), variantOf(p.itemId), p.quantity])}
             />
           </>
         )}
         {report.moved.length > 0 && (
           <Text as="p">
             {report.moved.length} promise date(s) moved:{" "}
-            {report.moved.map((m) => `${m.orderName ?? m.orderLineId}: ${formatDate(m.from.promiseDate, "parked")} → ${formatDate(m.to.promiseDate, "parked")}`).join("; ")}
+            {report.moved.map((m) => `${orderLabel(m.orderName)}: ${formatDate(m.from.promiseDate, "parked")} → ${formatDate(m.to.promiseDate, "parked")}`).join("; ")}
           </Text>
         )}
       </BlockStack>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { CsvImport } from "../components/CsvImport";
+import { Empty } from "../components/Empty";
 import { errorAt, formatDate, validateWith, type FieldErrors } from "../components/forms";
 import { IssuesBanner } from "../components/IssuesBanner";
 import { EMPTY_PO, poCreateInput, type PoFormState } from "../components/po-form";
@@ -62,10 +63,14 @@ export default function PurchaseOrders() {
         <Layout.Section>
           <Card>
             {purchaseOrders.length === 0 ? (
-              <Text as="p" tone="subdued">
-                No purchase orders yet. Add one (or import a CSV) so that stock on its way counts for the channels whose promise
-                window reaches its arrival, and so pre-orders get promise dates.
-              </Text>
+              <Empty
+                heading="No purchase orders yet"
+                action={suppliers.length === 0 ? { content: "Add suppliers first", url: "/app/suppliers" } : undefined}
+              >
+                Stock on its way counts for the channels whose promise window reaches its arrival, and pre-orders get promise
+                dates from it. Create one with the form (or import a CSV).
+                {suppliers.length === 0 ? " A supplier's on-time rate discounts what it ships, so add suppliers first." : ""}
+              </Empty>
             ) : (
               <DataTable
                 columnContentTypes={["text", "text", "text", "text", "text", "numeric", "numeric"]}
@@ -94,12 +99,14 @@ export default function PurchaseOrders() {
                 <Text as="h2" variant="headingMd">
                   New purchase order
                 </Text>
-                <TextField label="PO number" value={form.number} onChange={set("number")} autoComplete="off" error={errorAt(errors, "number")} />
+                {create.failure && <Banner tone="critical" title="The purchase order was not created: correct the fields marked below." />}
+                <TextField label="PO number" value={form.number} onChange={set("number")} autoComplete="off" helpText="Your reference, e.g. PO-1001. Each number is used once." error={errorAt(errors, "number")} />
                 <Select
                   label="Supplier"
                   options={[{ label: "No supplier (always on time)", value: "" }, ...suppliers.map((s) => ({ label: s.name, value: String(s.id) }))]}
                   value={form.supplierId}
                   onChange={set("supplierId")}
+                  helpText="Their on-time rate discounts these units and their typical delay moves promise dates."
                   error={errorAt(errors, "supplierId")}
                 />
                 <Select
@@ -108,9 +115,18 @@ export default function PurchaseOrders() {
                   options={facilities.map((l) => ({ label: l.name, value: String(l.id) }))}
                   value={form.destinationLocationId}
                   onChange={set("destinationLocationId")}
+                  helpText="The facility receiving the goods: channels shipping from it count them."
                   error={errorAt(errors, "destinationLocationId")}
                 />
-                <TextField label="ETA" type="date" value={form.eta} onChange={set("eta")} autoComplete="off" error={errorAt(errors, "eta")} />
+                <TextField
+                  label="ETA"
+                  type="date"
+                  value={form.eta}
+                  onChange={set("eta")}
+                  autoComplete="off"
+                  helpText="The day the goods should arrive. A channel may promise them now if its promise window reaches this day."
+                  error={errorAt(errors, "eta")}
+                />
                 <TextField
                   label="Lines"
                   multiline={4}

@@ -1,7 +1,10 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { Banner, BlockStack, Card, DataTable, Page, Text } from "@shopify/polaris";
+import { Empty } from "../components/Empty";
 import { RouteError } from "../components/RouteError";
+import prisma from "../db.server";
+import { itemNames } from "../services/config/lookups.server";
 import { useJsonAction } from "../components/useJsonAction";
 import { channelOptions } from "../services/admin/options.server";
 import { adminRequest, badRequest, failure, readBody } from "../services/admin/request.server";
@@ -11,7 +14,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await adminRequest(request);
   const channels = await channelOptions(shop.id);
   const ringfenced = channels.filter((c) => c.mode === "ringfenced");
-  return json({ ringfenced, preview: ringfenced.length > 0 ? await previewRebalance(shop.id) : null });
+  const preview = ringfenced.length > 0 ? await previewRebalance(shop.id) : null;
+  const names = await itemNames(shop.id, preview?.rows.map((r) => r.itemId) ?? [], prisma);
+  const titles = Object.fromEntries([...names].map(([id, n]) => [id, n.title]));
+  return json({ ringfenced, preview, titles });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -29,7 +35,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const arrow = (a: number, b: number) => (a === b ? String(a) : `${a} → ${b}`);
 
 export default function Rebalance() {
-  const { ringfenced, preview } = useLoaderData<typeof loader>();
+  const { ringfenced, preview, titles } = useLoaderData<typeof loader>();
   const action = useJsonAction<{ applied: RebalancePreview }>();
   const revalidator = useRevalidator();
   return (
@@ -52,7 +58,10 @@ export default function Rebalance() {
         {action.failure && <Banner tone="critical" title={action.failure.message} />}
         {ringfenced.length === 0 || !preview ? (
           <Card>
-            <Text as="p">No channel is ring-fenced, so there is nothing to rebalance. Make a channel ring-fenced on its page to give it its own pool.</Text>
+            <Empty heading="No channel is ring-fenced" action={{ content: "Open channels", url: "/app/channels" }}>
+              There is nothing to rebalance. To give a channel (wholesale, a marketplace) its own pool that no other channel can
+              sell, open it and set Stock to Ring-fenced.
+            </Empty>
           </Card>
         ) : (
           <Card>
@@ -64,10 +73,11 @@ export default function Rebalance() {
                 <Text as="p">Every pool already matches the intended split: nothing would change.</Text>
               ) : (
                 <DataTable
-                  columnContentTypes={["text", "text", "numeric", "numeric"]}
-                  headings={["Variant (SKU)", "Channel", "Pool now → after", "ATS now → after"]}
+                  columnContentTypes={["text", "text", "text", "numeric", "numeric"]}
+                  headings={["Variant", "SKU", "Channel", "Pool now → after", "ATS now → after"]}
                   rows={preview.rows.slice(0, 500).map((r) => [
-                    r.sku ?? `item ${r.itemId}`,
+                    titles[r.itemId] ?? r.sku ?? "Variant without a title",
+                    r.sku ?? "—",
                     ringfenced.find((c) => c.id === r.channelId)?.name ?? r.channel,
                     arrow(r.poolBefore, r.poolAfter),
                     arrow(r.atsBefore, r.atsAfter),

@@ -1,8 +1,9 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { errorAt, validateWith, type FieldErrors } from "../components/forms";
+import { Empty } from "../components/Empty";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
 import { adminRequest, badRequest, failure, readBody } from "../services/admin/request.server";
@@ -53,10 +54,10 @@ export default function Suppliers() {
         <Layout.Section>
           <Card>
             {suppliers.length === 0 ? (
-              <Text as="p" tone="subdued">
-                No suppliers yet. Add the companies you buy from: their on-time rate discounts the units still to arrive, and their
-                typical delay moves promise dates.
-              </Text>
+              <Empty heading="No suppliers yet">
+                Add the companies you buy from with the form. Their on-time rate discounts the units still to arrive on their
+                purchase orders, and their typical delay moves the promise dates given to pre-orders.
+              </Empty>
             ) : (
               <DataTable
                 columnContentTypes={["text", "numeric", "numeric", "text"]}
@@ -80,7 +81,8 @@ export default function Suppliers() {
                 {form.id ? `Edit ${suppliers.find((s) => String(s.id) === form.id)?.name ?? "supplier"}` : "Add supplier"}
               </Text>
               {action.ok && <Banner tone="success" title={`Saved ${action.ok.supplier.name}.`} />}
-              <TextField label="Name" value={form.name} onChange={set("name")} autoComplete="off" error={errorAt(errors, "name")} />
+              {action.failure && <Banner tone="critical" title="The supplier was not saved: correct the fields marked below." />}
+              <TextField label="Name" value={form.name} onChange={set("name")} autoComplete="off" helpText="As on your purchase orders and in CSV imports." error={errorAt(errors, "name")} />
               <TextField
                 label="On-time rate"
                 value={form.onTimeRate}
@@ -95,7 +97,7 @@ export default function Suppliers() {
                 value={form.delayDays}
                 onChange={set("delayDays")}
                 autoComplete="off"
-                helpText="Added to ETAs when promising pre-orders."
+                helpText="Days late, typically, for the units that miss the ETA: added to it when promising pre-orders."
                 error={errorAt(errors, "delayDays")}
               />
               <InlineStack gap="200">

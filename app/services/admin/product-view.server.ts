@@ -44,8 +44,19 @@ export interface ProductInventory {
 
 const HISTORY_DAYS = 30;
 
-export function describeRule(r: { targetKind: string; targetValue: string | null; percent: number | null; cap: number | null; zeroBelow: number | null; safetyStock: number | null; liveFrom: Date | null; liveUntil: Date | null }): string {
-  const target = r.targetKind === "all" ? "every item" : `${r.targetKind} "${r.targetValue}"`;
+/** A rule in words; `product` names the product page it is shown on, so its own id reads "this product". */
+export function describeRule(
+  r: { targetKind: string; targetValue: string | null; percent: number | null; cap: number | null; zeroBelow: number | null; safetyStock: number | null; liveFrom: Date | null; liveUntil: Date | null },
+  product?: { shopifyId: string; title: string },
+): string {
+  const target =
+    r.targetKind === "all"
+      ? "every item"
+      : r.targetKind === "product" && product && r.targetValue === product.shopifyId
+        ? `this product (${product.title})`
+        : r.targetKind === "variant"
+          ? `SKU "${r.targetValue}"`
+          : `${r.targetKind} "${r.targetValue}"`;
   const parts = [
     r.percent !== null ? `${r.percent}%` : null,
     r.cap !== null ? `cap ${r.cap}` : null,
@@ -154,7 +165,7 @@ export async function loadProductInventory(prisma: PrismaClient, shopId: number,
               mode: c.mode,
               atp: s.atp,
               ats: s.ats,
-              rule: s.rule ? { id: s.rule.id, text: describeRule(s.rule) } : null,
+              rule: s.rule ? { id: s.rule.id, text: describeRule(s.rule, { shopifyId: product.shopifyId.toString(), title: product.title }) } : null,
               breakdown,
               computedAt: s.computedAt.toISOString(),
             },

@@ -68,3 +68,24 @@ export function checkFacility(locations: readonly LocationRef[], id: number | nu
   if (!loc) issues.push({ path, message: `location ${id} is not a location of this shop` });
   else if (loc.role !== "facility") issues.push({ path, message: `location "${loc.name}" is a channel location, not a facility` });
 }
+
+/** "Crew Tee Black – M"; a product's only variant ("Default Title") is the product itself. */
+export function variantLabel(productTitle: string | null | undefined, variantTitle: string | null | undefined, sku: string | null): string {
+  const v = variantTitle && variantTitle !== "Default Title" ? variantTitle : null;
+  if (productTitle && v) return `${productTitle} – ${v}`;
+  return productTitle ?? v ?? sku ?? "Variant without a title";
+}
+
+/** What a merchant calls each item: its product and variant title, and its SKU. */
+export async function itemNames(shopId: number, itemIds: Iterable<number>, db: Db): Promise<Map<number, { title: string; sku: string | null }>> {
+  const ids = [...new Set(itemIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db.inventoryItem.findMany({
+    where: { shopId, id: { in: ids } },
+    select: { id: true, sku: true, variant: { select: { title: true, sku: true, product: { select: { title: true } } } } },
+  });
+  return new Map(rows.map((r) => {
+    const sku = r.sku ?? r.variant?.sku ?? null;
+    return [r.id, { title: variantLabel(r.variant?.product.title, r.variant?.title, sku), sku }];
+  }));
+}

@@ -6,6 +6,7 @@ import { deleteRuleRow, findRule, insertRule, listRules as listRuleRows, updateR
 import { dateFromDb, dateToDb, NotFoundError, parseOrThrow, ValidationError, type FieldIssue } from "../../validation/common";
 import { ruleCreateSchema, ruleSettingsIssues, ruleUpdateSchema, type RuleTarget, type RuleTargetKind } from "../../validation/rule";
 import { asOfFor, clockOf, dbOf, runChange, type ConfigContext } from "./context.server";
+import { itemNames } from "./lookups.server";
 import type { NetworkConfig } from "../../models/network.server";
 import { evaluateItemNow, ruleDefs, shopNetwork, withRules } from "../availability.server";
 
@@ -180,6 +181,11 @@ export interface PreviewRow extends Omit<AvailabilityDiffRow<number | "proposed"
   itemId: number;
   sku: string | null;
   channelId: number;
+  /**
+   * Ring-fenced channels only: ATS at the next rebalance without and with the change. Their pools
+   * are carried until then, so a new split often moves nothing now and shows here instead.
+   */
+  atRebalance?: { before: number; after: number };
 }
 
 export interface RulePreview {
@@ -188,8 +194,13 @@ export interface RulePreview {
   affectedItems: number;
   /** Only the first `limit` items (by id) were evaluated. */
   truncated: boolean;
-  /** One row per affected item for the rule's channel, plus any other channel whose numbers move. */
+  /**
+   * One row per affected item for the rule's channel, plus any other channel whose numbers move
+   * now or at the next rebalance. `changed` marks the rows whose ATP or ATS moves now.
+   */
   rows: PreviewRow[];
+  /** Product and variant title of each listed item, by item id. */
+  titles: Record<number, string>;
 }
 
 type StoredRule = NetworkConfig["rules"][number];
@@ -288,7 +299,7 @@ export async function previewRuleChange(
   // A rule on a whole large catalogue: a page evaluates every item twice, so bound the dry run.
   const limit = opts.limit ?? PREVIEW_ITEM_LIMIT;
   const evaluated = ids.slice(0, limit);
-  const skus = new Map((await db.inventoryItem.findMany({ where: { shopId, id: { in: evaluated } }, select: { id: true, sku: true } })).map((i) => [i.id, i.sku]));
+  const names = await itemNames(shopId, evaluated, db);
   const asOf = await asOfFor(shopId, ctx, db);
   const now = clockOf(ctx);
   const netAfter = withRules(sn.net, after);
@@ -298,14 +309,26 @@ export async function previewRuleChange(
     if (!before.result || !next.result) return [];
     const doc = (net: typeof sn.net, res: NonNullable<typeof before.result>) =>
       net.channelIds.map((ch, c) => ({ sku: String(itemId), channel: ch, atp: res.atp[c], ats: res.ats[c], rule: res.rule[c] < 0 ? null : net.rules.ids[res.rule[c]] }));
-    return diffAvailability(doc(sn.net, before.result), doc(netAfter, next.result), (r) => r.channel === String(channelId), ruleRef).map(({ item: _i, ...d }) => ({
-      itemId,
-      sku: skus.get(itemId) ?? null,
-      channelId: Number(d.channel),
-      ...d,
-      channel: sn.cfg.channels.find((c) => c.id === Number(d.channel))?.key ?? d.channel,
-    }));
+    const atRebalance = new Map<string, { before: number; after: number }>();
+    if (before.fresh && next.fresh)
+      for (const c of sn.net.ringfenced) atRebalance.set(sn.net.channelIds[c], { before: before.fresh.ats[c], after: next.fresh.ats[c] });
+    const keep = (r: { channel: string }) => {
+      const later = atRebalance.get(r.channel);
+      return r.channel === String(channelId) || (later !== undefined && later.before !== later.after);
+    };
+    return diffAvailability(doc(sn.net, before.result), doc(netAfter, next.result), keep, ruleRef).map(({ item: _i, ...d }) => {
+      const later = atRebalance.get(d.channel);
+      return {
+        itemId,
+        sku: names.get(itemId)?.sku ?? null,
+        channelId: Number(d.channel),
+        ...d,
+        channel: sn.cfg.channels.find((c) => c.id === Number(d.channel))?.key ?? d.channel,
+        ...(later ? { atRebalance: later } : {}),
+      };
+    });
   });
   const rows: PreviewRow[] = perItem.flat();
-  return { asOf, affectedItems: ids.length, truncated: evaluated.length < ids.length, rows };
+  const titles = Object.fromEntries(rows.map((r) => [r.itemId, names.get(r.itemId)?.title ?? r.sku ?? `Variant ${r.itemId}`]));
+  return { asOf, affectedItems: ids.length, truncated: evaluated.length < ids.length, rows, titles };
 }

@@ -124,6 +124,40 @@ describe("exposure rules: preview, then save", () => {
   });
 });
 
+describe("rule preview on a ring-fenced channel", () => {
+  it("lists as changes only rows whose numbers move; what waits for the rebalance is shown apart", async () => {
+    const shopB = `admin-actions-rf-${suffix}.myshopify.com`;
+    const shop = await createShop({ domain: shopB });
+    const rf = await seedShopGraph(shop.id);
+    await storeOfflineSession(shopB);
+    try {
+      const base = { channelId: String(rf.channel.id), target: { kind: "variant", value: rf.item.sku }, zeroBelow: "", safetyStock: "", liveFrom: "", liveUntil: "" };
+      const preview = async (settings: Record<string, string>) => {
+        const res = await act(routes.ruleNew, shopB, "/app/exposure-rules/new", { intent: "preview", ...base, ...settings });
+        expect(res.status).toBe(200);
+        return res.data.preview;
+      };
+      // The same settings as the vendor rule it overrides: the deciding rule changes, no number does.
+      const same = await preview({ percent: "70", cap: "40" });
+      expect(same.rows).toHaveLength(1);
+      const [row] = same.rows;
+      expect(row).toMatchObject({ itemId: rf.item.id, channel: "amazon", before: { rule: rf.rule.id }, after: { rule: "proposed" }, changed: false });
+      expect(row.after.atp).toBe(row.before.atp);
+      expect(row.after.ats).toBe(row.before.ats);
+      expect(row.atRebalance.before).toBe(row.atRebalance.after);
+      expect(same.titles[rf.item.id]).toBe(`${rf.product.title} – ${rf.variant.title}`);
+
+      // A cap of 1: the pool carried from the last rebalance decides ATS until the next one.
+      const capped = await preview({ cap: "1", percent: "" });
+      for (const r of capped.rows) expect(r.changed).toBe(r.before.atp !== r.after.atp || r.before.ats !== r.after.ats);
+      expect(capped.rows[0].atRebalance).toEqual({ before: row.atRebalance.before, after: Math.min(1, row.atRebalance.before) });
+    } finally {
+      await dropSessions([shopB]);
+      await prisma.shop.deleteMany({ where: { domain: shopB } });
+    }
+  });
+});
+
 describe("holdbacks", () => {
   it("creates and deletes a holdback", async () => {
     const created = await act(routes.holdbacks, shopA, "/app/holdbacks", { intent: "create", sku: g.item.sku, quantity: "4", channelId: "", locationId: "", from: "", until: "2026-12-31", note: "photo shoot" });
@@ -266,7 +300,7 @@ describe("promise check, rebalance and push retry", () => {
     });
     const res = await act(routes.dashboard, shopA, "/app", { intent: "retry-push", jobId: job.id });
     expect(res.status).toBe(200);
-    expect(res.data.message).toBe(`Push ${job.id} will be sent again now, unchanged.`);
+    expect(res.data.message).toBe("The push will be sent to Shopify again now, unchanged.");
     const connection = createRedisConnection(process.env.REDIS_URL!, "worker");
     const queue = new Queue("push", { connection, prefix });
     try {
