@@ -174,24 +174,35 @@ export interface PoolRow {
 
 export async function savePools(db: Db, shopId: number, itemId: number, rows: PoolRow[]): Promise<void> {
   const keep = rows.map((r) => r.channelId);
-  await db.ringfencePool.deleteMany({ where: { shopId, itemId, channelId: { notIn: keep } } });
-  for (const r of rows) {
-    const reb = r.rebalance;
-    const pool = await db.ringfencePool.upsert({
-      where: { shopId_itemId_channelId: { shopId, itemId, channelId: r.channelId } },
-      create: {
-        shopId,
-        itemId,
-        channelId: r.channelId,
-        quantity: r.quantity,
-        entitlement: reb?.entitlement ?? r.quantity,
-        freeSupplyAtRebalance: reb?.freeSupply ?? 0,
-        rebalancedAt: reb?.at ?? new Date(),
-      },
-      update: { quantity: r.quantity, ...(reb ? { entitlement: reb.entitlement, freeSupplyAtRebalance: reb.freeSupply, rebalancedAt: reb.at } : {}) },
-    });
-    await db.poolCarve.deleteMany({ where: { shopId, poolId: pool.id } });
-    const carves = r.carves.filter((c) => c.quantity > 0);
-    if (carves.length > 0) await db.poolCarve.createMany({ data: carves.map((c) => ({ shopId, poolId: pool.id, locationId: c.locationId, quantity: c.quantity })) });
+  await db.$executeRaw`DELETE FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND NOT ("channelId" = ANY(${keep}::int[]))`;
+  if (rows.length === 0) return;
+  // Set-based: one upsert for the pools, one delete and one insert for their carves. A pool keeps
+  // its rebalance snapshot unless this write is a rebalance.
+  const rebalance = rows[0].rebalance !== null;
+  if (rows.some((r) => (r.rebalance !== null) !== rebalance)) throw new Error("savePools: a rebalance writes every pool of the item");
+  const ts = (d: Date) => d.toISOString().replace("Z", "");
+  const now = ts(new Date());
+  const pools = await db.$queryRaw<{ id: number; channelId: number }[]>`
+    INSERT INTO ringfence_pools ("shopId", "itemId", "channelId", "quantity", "entitlement", "freeSupplyAtRebalance", "rebalancedAt", "updatedAt")
+    SELECT ${shopId}, ${itemId}, t."channelId", t."quantity", t."entitlement", t."freeSupply", t."at", ${now}::timestamp(3)
+    FROM unnest(${rows.map((r) => r.channelId)}::int[], ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.rebalance?.entitlement ?? r.quantity)}::int[],
+                ${rows.map((r) => r.rebalance?.freeSupply ?? 0)}::int[], ${rows.map((r) => ts(r.rebalance?.at ?? new Date()))}::timestamp(3)[])
+      AS t("channelId", "quantity", "entitlement", "freeSupply", "at")
+    ON CONFLICT ("shopId", "itemId", "channelId") DO UPDATE SET
+      "quantity" = EXCLUDED."quantity",
+      "entitlement" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."entitlement" ELSE ringfence_pools."entitlement" END,
+      "freeSupplyAtRebalance" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."freeSupplyAtRebalance" ELSE ringfence_pools."freeSupplyAtRebalance" END,
+      "rebalancedAt" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."rebalancedAt" ELSE ringfence_pools."rebalancedAt" END,
+      "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING id, "channelId"`;
+  const poolOf = new Map(pools.map((p) => [p.channelId, p.id]));
+  const ids = pools.map((p) => p.id);
+  await db.$executeRaw`DELETE FROM pool_carves WHERE "shopId" = ${shopId} AND "poolId" = ANY(${ids}::int[])`;
+  const carves = rows.flatMap((r) => r.carves.filter((c) => c.quantity > 0).map((c) => ({ poolId: poolOf.get(r.channelId)!, ...c })));
+  if (carves.length > 0) {
+    await db.$executeRaw`
+      INSERT INTO pool_carves ("shopId", "poolId", "locationId", "quantity")
+      SELECT ${shopId}, t."poolId", t."locationId", t."quantity"
+      FROM unnest(${carves.map((c) => c.poolId)}::int[], ${carves.map((c) => c.locationId)}::int[], ${carves.map((c) => c.quantity)}::int[]) AS t("poolId", "locationId", "quantity")`;
   }
 }

@@ -125,15 +125,25 @@ export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Pr
     shopifyUpdatedAt: p.updatedAt,
     deletedAt: null,
   };
-  const product = existing
-    ? await db.product.update({ where: { id: existing.id }, data: header })
-    : await db.product.create({ data: { shopId, shopifyId: p.shopifyId, ...header } });
   const headerChanged =
     !existing ||
     existing.vendor !== p.vendor ||
     existing.productType !== p.productType ||
     existing.status !== p.status ||
     existing.tags.join("\u0000") !== p.tags.join("\u0000");
+  const unchanged = existing !== null && !headerChanged && existing.title === p.title && existing.deletedAt === null;
+  // Shopify sends products/update after every stock change: when nothing we keep changed, only
+  // the timestamp moves (one short statement, so hot products do not queue on their row).
+  const product = unchanged
+    ? existing
+    : existing
+      ? await db.product.update({ where: { id: existing.id }, data: header })
+      : await db.product.create({ data: { shopId, shopifyId: p.shopifyId, ...header } });
+  if (unchanged) {
+    await db.$executeRaw`
+      UPDATE products SET "shopifyUpdatedAt" = ${p.updatedAt}, "updatedAt" = now()
+      WHERE id = ${existing.id} AND "shopId" = ${shopId} AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" < ${p.updatedAt})`;
+  }
 
   const itemIds: number[] = [];
   const changed = new Set<number>();
@@ -177,11 +187,12 @@ export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Pr
 
 /** Order lines stored before their item was known: link them by SKU now that it is. */
 export async function linkOrphanLines(db: Db, shopId: number, items: { id: number; sku: string | null }[]): Promise<number[]> {
-  const linked: number[] = [];
-  for (const item of items) {
-    if (!item.sku) continue;
-    const { count } = await db.orderLine.updateMany({ where: { shopId, itemId: null, sku: item.sku }, data: { itemId: item.id } });
-    if (count > 0) linked.push(item.id);
-  }
-  return linked;
+  const withSku = items.filter((i): i is { id: number; sku: string } => Boolean(i.sku));
+  if (withSku.length === 0) return [];
+  const rows = await db.$queryRaw<{ itemId: number }[]>`
+    UPDATE order_lines l SET "itemId" = t.id, "updatedAt" = now()
+    FROM unnest(${withSku.map((i) => i.id)}::int[], ${withSku.map((i) => i.sku)}::text[]) AS t(id, sku)
+    WHERE l."shopId" = ${shopId} AND l."itemId" IS NULL AND l.sku = t.sku
+    RETURNING l."itemId"`;
+  return [...new Set(rows.map((r) => r.itemId))];
 }

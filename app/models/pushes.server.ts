@@ -6,7 +6,7 @@ import type { Db } from "./audit.server";
  * Push jobs and their entries (the outbox of Shopify writes), and what we believe Shopify holds.
  * A push job is one Admin mutation: `quantityName` "available" is inventorySetQuantities,
  * "reserved" is inventoryMoveQuantities (in-place holds). Lifecycle: pending (collecting
- * entries, at most 250) → sent (input frozen, idempotency key fixed; a retry resends it
+ * entries; split to 250 when frozen) → sent (input frozen, idempotency key fixed; a retry resends it
  * unchanged) → succeeded | stale | failed. Every query is scoped by shopId.
  */
 
@@ -24,8 +24,10 @@ export interface PendingEntry {
 
 /**
  * Replaces the item's not-yet-sent entries with `entries` (only the latest plan matters), adding
- * them to the shop's open job of each kind. Run inside a transaction: the open job row is locked,
- * so the push service cannot freeze it half way.
+ * them to the shop's open job of each kind. Run inside a transaction. Recomputes of one shop run
+ * side by side: each holds the open job row FOR SHARE (they do not wait for each other), which is
+ * enough to keep the push service from freezing the job under them (its FOR UPDATE waits). A job
+ * may collect more than 250 entries here; freezeNextJob splits it.
  */
 export async function replacePendingEntries(
   db: Prisma.TransactionClient,
@@ -40,49 +42,43 @@ export async function replacePendingEntries(
   const jobIds: number[] = [];
   for (const kind of ["available", "reserved"] as const) {
     const mine = entries.filter((e) => e.kind === kind);
-    let i = 0;
-    while (i < mine.length) {
-      const job = await openJob(db, shopId, kind, meta);
-      const room = MAX_ENTRIES_PER_JOB - job.count;
-      const batch = mine.slice(i, i + room);
-      await db.pushJobEntry.createMany({
-        data: batch.map((e) => ({ shopId, pushJobId: job.id, itemId, locationId: e.locationId, channelId: e.channelId, after: e.after, ats: e.ats })),
-      });
-      jobIds.push(job.id);
-      i += batch.length;
-    }
+    if (mine.length === 0) continue;
+    const jobId = await openJob(db, shopId, kind, meta);
+    await db.$executeRaw`
+      INSERT INTO "push_job_entries" ("shopId", "pushJobId", "itemId", "locationId", "channelId", "after", "ats")
+      SELECT ${shopId}, ${jobId}, ${itemId}, t."locationId", t."channelId", t."after", t."ats"
+      FROM unnest(${mine.map((e) => e.locationId)}::int[], ${mine.map((e) => e.channelId)}::int[], ${mine.map((e) => e.after)}::int[],
+                  ${mine.map((e) => e.ats)}::int[]) AS t("locationId", "channelId", "after", "ats")`;
+    jobIds.push(jobId);
   }
   return { jobIds };
 }
 
-async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<{ id: number; count: number }> {
-  // One open job per (shop, kind): concurrent recomputes of a shop would each create their own
-  // when none is open, so they queue on this lock (held to the end of their short transaction).
-  await db.$executeRaw`SELECT pg_advisory_xact_lock(${kind === "available" ? 7301 : 7302}::int, ${shopId}::int)`;
-  // FOR UPDATE re-checks status after waiting, so a job the push service just froze is skipped.
-  const rows = await db.$queryRaw<{ id: number }[]>`
+async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<number> {
+  const open = () => db.$queryRaw<{ id: number }[]>`
     SELECT j.id FROM push_jobs j
     WHERE j."shopId" = ${shopId} AND j.status = 'pending' AND j."quantityName" = ${kind}
-    ORDER BY j.id
-    FOR UPDATE OF j`;
-  // Counted only once the locks are held: a count inside the locking statement reads its snapshot,
-  // taken before a concurrent recompute that held the lock committed its entries (jobs of 260 seen).
-  for (const r of rows) {
-    const count = await db.pushJobEntry.count({ where: { shopId, pushJobId: r.id } });
-    if (count < MAX_ENTRIES_PER_JOB) return { id: r.id, count };
-  }
-  const job = await db.pushJob.create({
-    data: {
-      shopId,
-      quantityName: kind,
-      reason: kind === "available" ? "correction" : "reservation_updated",
-      idempotencyKey: randomUUID(),
-      actor: meta.actor,
-      cause: meta.cause,
-    },
-  });
-  await db.pushJob.update({ where: { id: job.id }, data: { referenceDocumentUri: `gid://ringfence/PushJob/${job.id}` } });
-  return { id: job.id, count: 0 };
+    ORDER BY j.id LIMIT 1
+    FOR SHARE OF j`;
+  // FOR SHARE re-checks the status after a freeze commits, so a job just frozen is not joined.
+  const rows = await open();
+  if (rows.length > 0) return rows[0].id;
+  // None open: creating one is serialised per (shop, kind), so a burst of recomputes after a
+  // freeze shares one new job instead of each making its own. Only this window waits.
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(${kind === "available" ? 7301 : 7302}::int, ${shopId}::int)`;
+  const again = await open();
+  if (again.length > 0) return again[0].id;
+  return createJob(db, shopId, kind, meta);
+}
+
+async function createJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<number> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO push_jobs ("shopId", "quantityName", "reason", "idempotencyKey", "actor", "cause")
+    VALUES (${shopId}, ${kind}, ${kind === "available" ? "correction" : "reservation_updated"}, ${randomUUID()}, ${meta.actor}, ${meta.cause})
+    RETURNING id`;
+  const id = rows[0].id;
+  await db.$executeRaw`UPDATE push_jobs SET "referenceDocumentUri" = ${`gid://ringfence/PushJob/${id}`} WHERE id = ${id} AND "shopId" = ${shopId}`;
+  return id;
 }
 
 export function jobWithEntries(db: Db, shopId: number, jobId: number) {
@@ -115,10 +111,18 @@ export async function freezeNextJob(
   shopId: number,
   believed: (entries: { itemId: number; locationId: number }[]) => Promise<Map<string, { available: number; heldByUs: number }>>,
 ): Promise<number | null> {
-  const rows = await db.$queryRaw<{ id: number }[]>`
-    SELECT id FROM push_jobs WHERE "shopId" = ${shopId} AND status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`;
+  // Waits for recomputes holding the job FOR SHARE to commit, so no entry is added after this.
+  const rows = await db.$queryRaw<{ id: number; quantityName: string; actor: string; cause: string }[]>`
+    SELECT id, "quantityName", actor, cause FROM push_jobs WHERE "shopId" = ${shopId} AND status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE`;
   if (rows.length === 0) return null;
   const jobId = rows[0].id;
+  // One mutation carries at most 250 quantities: what is beyond waits in a new open job.
+  const extra = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM push_job_entries WHERE "shopId" = ${shopId} AND "pushJobId" = ${jobId} ORDER BY id OFFSET ${MAX_ENTRIES_PER_JOB}`;
+  if (extra.length > 0) {
+    const next = await createJob(db, shopId, rows[0].quantityName as PushKind, { actor: rows[0].actor, cause: rows[0].cause });
+    await db.$executeRaw`UPDATE push_job_entries SET "pushJobId" = ${next} WHERE "shopId" = ${shopId} AND id = ANY(${extra.map((e) => e.id)}::int[])`;
+  }
   const job = await db.pushJob.findFirstOrThrow({ where: { id: jobId, shopId }, include: { entries: { where: { shopId } } } });
   const known = await believed(job.entries);
   const ids: number[] = [];
