@@ -10,10 +10,16 @@ type Db = Prisma.TransactionClient;
 
 /** The location's row id, creating a placeholder ("Location <id>", a facility) if unknown. */
 export async function ensureLocation(db: Db, shopId: number, shopifyId: bigint): Promise<number> {
-  await db.$executeRaw`
-    INSERT INTO "locations" ("shopId", "shopifyId", "name", "updatedAt")
-    VALUES (${shopId}, ${shopifyId}, ${`Location ${shopifyId}`}, now())
-    ON CONFLICT ("shopId", "shopifyId") DO NOTHING`;
+  // One round trip for the usual case (known, or new). Zero rows only when another transaction
+  // inserted it concurrently (our statement's snapshot predates its commit): read it again.
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    WITH ins AS (
+      INSERT INTO "locations" ("shopId", "shopifyId", "name", "updatedAt")
+      VALUES (${shopId}, ${shopifyId}, ${`Location ${shopifyId}`}, now())
+      ON CONFLICT ("shopId", "shopifyId") DO NOTHING
+      RETURNING id)
+    SELECT id FROM ins UNION ALL SELECT id FROM "locations" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} LIMIT 1`;
+  if (rows.length > 0) return rows[0].id;
   const row = await db.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
   return row.id;
 }
@@ -46,10 +52,15 @@ export async function markLocationDeleted(db: Db, shopId: number, shopifyId: big
 
 /** The item's row id, creating a bare item (no variant yet) if unknown. */
 export async function ensureItem(db: Db, shopId: number, shopifyId: bigint): Promise<number> {
-  await db.$executeRaw`
-    INSERT INTO "inventory_items" ("shopId", "shopifyId", "updatedAt")
-    VALUES (${shopId}, ${shopifyId}, now())
-    ON CONFLICT ("shopId", "shopifyId") DO NOTHING`;
+  // As ensureLocation: one round trip unless a concurrent insert hides the row from our snapshot.
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    WITH ins AS (
+      INSERT INTO "inventory_items" ("shopId", "shopifyId", "updatedAt")
+      VALUES (${shopId}, ${shopifyId}, now())
+      ON CONFLICT ("shopId", "shopifyId") DO NOTHING
+      RETURNING id)
+    SELECT id FROM ins UNION ALL SELECT id FROM "inventory_items" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} LIMIT 1`;
+  if (rows.length > 0) return rows[0].id;
   const row = await db.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
   return row.id;
 }

@@ -40,11 +40,11 @@ export async function insertDelivery(db: Db, d: NewDelivery): Promise<InsertResu
 }
 
 /** Locks the row for the rest of the transaction (one applier at a time); null if it is gone. */
-export async function lockDelivery(tx: Db, shopId: number, inboxId: number): Promise<WebhookInbox | null> {
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    SELECT "id" FROM "webhook_inbox" WHERE "id" = ${inboxId} AND "shopId" = ${shopId} FOR UPDATE`;
-  if (rows.length === 0) return null;
-  return tx.webhookInbox.findFirst({ where: { id: inboxId, shopId } });
+/** Locks the row and returns its status (the payload never changes; the caller read it already). */
+export async function lockDelivery(tx: Db, shopId: number, inboxId: number): Promise<{ id: number; status: WebhookInbox["status"] } | null> {
+  const rows = await tx.$queryRaw<{ id: number; status: WebhookInbox["status"] }[]>`
+    SELECT "id", "status"::text AS "status" FROM "webhook_inbox" WHERE "id" = ${inboxId} AND "shopId" = ${shopId} FOR UPDATE`;
+  return rows[0] ?? null;
 }
 
 export async function markDone(tx: Db, shopId: number, inboxId: number, note: string | null = null): Promise<void> {

@@ -141,7 +141,7 @@ export async function applyDelivery(deps: ApplyDeps, ref: { shopId: number; inbo
         await markDone(tx, ref.shopId, ref.inboxId, "dropped: shop uninstalled");
         return { itemIds: [], note: "dropped: shop uninstalled", dropped: true };
       }
-      const ctx: ApplyContext = { tx, shop, delivery: locked, log: log.child({ shopId: shop.id, inboxId: locked.id, topic }) };
+      const ctx: ApplyContext = { tx, shop, delivery: { ...row, status: locked.status }, log: log.child({ shopId: shop.id, inboxId: locked.id, topic }) };
       const applied = await handler.apply(ctx, parsed.data, prefetched);
       if (!applied.shopErased) {
         await recordRecomputeRequests(tx, ref.shopId, applied.itemIds);

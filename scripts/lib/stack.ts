@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
@@ -154,6 +155,8 @@ export function ensureBuild(log: (line: string) => void = (l) => process.stderr.
   if (Date.now() - started > 2_000) log(`[stack] build ready in ${Date.now() - started} ms`);
   return dest;
 }
+
+const WORKER_NICENESS = 10;
 
 /** Children started by any stack in this process, killed on exit whatever happens. */
 const liveChildren = new Set<ChildProcess>();
@@ -315,6 +318,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       trackChild(child);
       children.push(child);
+      // Workers run below the web process's CPU priority, as on separate machines in production:
+      // on a shared box the webhook route must answer Shopify first; background work can wait.
+      try {
+        os.setPriority(child.pid!, WORKER_NICENESS);
+      } catch {
+        // Not permitted here: the figures then include the contention.
+      }
       const collect = ring(output);
       child.stdout!.on("data", collect);
       child.stderr!.on("data", collect);

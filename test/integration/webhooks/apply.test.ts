@@ -360,7 +360,7 @@ describe("exactly once under crashes, and shop isolation", () => {
   it("the sweeper retries a failed row with backoff, visible on the row", async () => {
     const { domain, shop } = await newShop();
     await post(domain, "inventory_levels/update", { inventory_item_id: 9002, location_id: 102, available: 7, updated_at: "2026-11-23T10:00:01Z" });
-    await expect(drain(shop.id, crashAfter(prisma, "inventoryItem", "findUniqueOrThrow", 0))).rejects.toThrow("simulated crash");
+    await expect(drain(shop.id, crashAfter(prisma, "webhookInbox", "updateMany", 0))).rejects.toThrow("simulated crash");
     const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id } });
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     const queue = getProducer().queue("webhooks");
