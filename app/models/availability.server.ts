@@ -122,13 +122,13 @@ export type ItemInputs = NonNullable<Awaited<ReturnType<typeof loadItemInputs>>>
 /** Units sold per channel on orders placed since `since` and not cancelled (shipped or not). */
 export async function soldSince(db: Db, shopId: number, itemId: number, channelIds: number[], since: Date): Promise<Map<number, number>> {
   if (channelIds.length === 0) return new Map();
-  const rows = await db.orderLine.findMany({
-    where: { shopId, itemId, order: { channelId: { in: channelIds }, cancelledAt: null, test: false, shopifyCreatedAt: { gte: since } } },
-    select: { quantity: true, order: { select: { channelId: true } } },
-  });
-  const out = new Map<number, number>();
-  for (const r of rows) out.set(r.order.channelId!, (out.get(r.order.channelId!) ?? 0) + r.quantity);
-  return out;
+  const rows = await db.$queryRaw<{ channelId: number; sold: number }[]>`
+    SELECT o."channelId", sum(l.quantity)::int AS sold
+    FROM order_lines l JOIN orders o ON o.id = l."orderId" AND o."shopId" = l."shopId"
+    WHERE l."shopId" = ${shopId} AND l."itemId" = ${itemId} AND o."channelId" = ANY(${channelIds}::int[])
+      AND o."cancelledAt" IS NULL AND o.test = false AND o."shopifyCreatedAt" >= ${since}
+    GROUP BY o."channelId"`;
+  return new Map(rows.map((r) => [r.channelId, r.sold]));
 }
 
 export interface SnapshotRow {
@@ -142,7 +142,8 @@ export interface SnapshotRow {
 /** Upserts the item's snapshot per channel in one statement; a history point only where ATP or ATS changed. */
 export async function saveSnapshots(db: Db, shopId: number, itemId: number, rows: SnapshotRow[], at: Date): Promise<{ changed: number }> {
   const when = at.toISOString().replace("Z", "");
-  const before = await db.availabilitySnapshot.findMany({ where: { shopId, itemId }, select: { channelId: true, atp: true, ats: true } });
+  const before = await db.$queryRaw<{ channelId: number; atp: number; ats: number }[]>`
+    SELECT "channelId", atp, ats FROM availability_snapshots WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}`;
   const prev = new Map(before.map((p) => [p.channelId, p]));
   if (rows.length > 0) {
     await db.$executeRaw`
@@ -160,7 +161,12 @@ export async function saveSnapshots(db: Db, shopId: number, itemId: number, rows
   }
   const gone = before.filter((p) => !rows.some((r) => r.channelId === p.channelId)).map((p) => p.channelId);
   if (gone.length > 0) await db.availabilitySnapshot.deleteMany({ where: { shopId, itemId, channelId: { in: gone } } });
-  if (history.length > 0) await db.atsHistoryPoint.createMany({ data: history });
+  if (history.length > 0) {
+    await db.$executeRaw`
+      INSERT INTO ats_history ("shopId", "itemId", "channelId", atp, ats, at)
+      SELECT ${shopId}, ${itemId}, t."channelId", t.atp, t.ats, ${when}::timestamp(3)
+      FROM unnest(${history.map((h) => h.channelId)}::int[], ${history.map((h) => h.atp)}::int[], ${history.map((h) => h.ats)}::int[]) AS t("channelId", atp, ats)`;
+  }
   return { changed: history.length };
 }
 

@@ -93,22 +93,21 @@ export async function saveOrder(tx: Db, shopId: number, o: StoredOrder): Promise
     update: header,
     select: { id: true },
   });
-  for (const l of o.lines) {
-    const data = {
-      orderId: order.id,
-      itemId: l.itemId,
-      sku: l.sku,
-      quantity: l.quantity,
-      openQuantity: l.openQuantity,
-      assignedLocationId: l.assignedLocationId,
-      dueDate: l.dueDate,
-      preOrder: l.preOrder,
-    };
-    await tx.orderLine.upsert({
-      where: { shopId_shopifyId: { shopId, shopifyId: BigInt(l.shopifyId) } },
-      create: { shopId, shopifyId: BigInt(l.shopifyId), ...data },
-      update: data,
-    });
+  if (o.lines.length > 0) {
+    // All lines in one statement (timestamp(3) columns take UTC wall time without a zone).
+    const ts = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", ""));
+    const L = o.lines;
+    await tx.$executeRaw`
+      INSERT INTO order_lines ("shopId", "orderId", "shopifyId", "itemId", sku, quantity, "openQuantity", "assignedLocationId", "dueDate", "preOrder", "updatedAt")
+      SELECT ${shopId}, ${order.id}, t."shopifyId", t."itemId", t.sku, t.quantity, t."openQuantity", t."assignedLocationId", t."dueDate", t."preOrder", now()
+      FROM unnest(${L.map((l) => BigInt(l.shopifyId))}::bigint[], ${L.map((l) => l.itemId)}::int[], ${L.map((l) => l.sku)}::text[],
+                  ${L.map((l) => l.quantity)}::int[], ${L.map((l) => l.openQuantity)}::int[], ${L.map((l) => l.assignedLocationId)}::int[],
+                  ${L.map((l) => ts(l.dueDate))}::timestamp(3)[], ${L.map((l) => l.preOrder)}::boolean[])
+        AS t("shopifyId", "itemId", sku, quantity, "openQuantity", "assignedLocationId", "dueDate", "preOrder")
+      ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
+        "orderId" = EXCLUDED."orderId", "itemId" = EXCLUDED."itemId", sku = EXCLUDED.sku, quantity = EXCLUDED.quantity,
+        "openQuantity" = EXCLUDED."openQuantity", "assignedLocationId" = EXCLUDED."assignedLocationId",
+        "dueDate" = EXCLUDED."dueDate", "preOrder" = EXCLUDED."preOrder", "updatedAt" = now()`;
   }
   return order.id;
 }

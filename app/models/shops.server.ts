@@ -38,6 +38,6 @@ export async function listShopIds(db: Db): Promise<number[]> {
 
 /** Work for a shop that uninstalled (or was erased) is dropped: every processor asks this first. */
 export async function isInstalled(db: Db, shopId: number): Promise<boolean> {
-  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { installState: true } });
-  return shop?.installState === "installed";
+  const rows = await db.$queryRaw<{ installState: string }[]>`SELECT "installState"::text AS "installState" FROM shops WHERE id = ${shopId}`;
+  return rows[0]?.installState === "installed";
 }

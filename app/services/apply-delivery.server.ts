@@ -1,10 +1,9 @@
 import type { Prisma, PrismaClient, Shop } from "@prisma/client";
 import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
-import { getDelivery, lockDelivery, markDone, markFailed, markRejected } from "../models/inbox.server";
+import { getDeliveryWithShop, lockDelivery, markDone, markFailed, markRejected } from "../models/inbox.server";
 import { findItemId } from "../models/catalog.server";
 import { orderItemIds } from "../models/orders.server";
-import { getShop } from "../models/shops.server";
 import type { AdminClient } from "../shopify/client";
 import { adminForShop } from "../shopify/transport.server";
 import { applyUninstalled, applyScopesUpdate } from "./apply-app.server";
@@ -104,8 +103,9 @@ const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 
 export async function applyDelivery(deps: ApplyDeps, ref: { shopId: number; inboxId: number }): Promise<DeliveryOutcome> {
   const { prisma, log } = deps;
-  const row = await getDelivery(prisma, ref.shopId, ref.inboxId);
-  if (!row) return { status: "skipped", reason: "missing", itemIds: [] };
+  const found = await getDeliveryWithShop(prisma, ref.shopId, ref.inboxId);
+  if (!found) return { status: "skipped", reason: "missing", itemIds: [] };
+  const { row, shop } = found;
   if (row.status === "rejected") return { status: "skipped", reason: "rejected", itemIds: [] };
 
   const topic = row.topic;
@@ -127,8 +127,6 @@ export async function applyDelivery(deps: ApplyDeps, ref: { shopId: number; inbo
     return { status: "skipped", reason: "done", itemIds };
   }
 
-  const shop = await getShop(prisma, ref.shopId);
-  if (!shop) return { status: "skipped", reason: "missing", itemIds: [] };
 
   try {
     const dropped = shop.installState === "uninstalled" && !AFTER_UNINSTALL_TOPICS.includes(topic);

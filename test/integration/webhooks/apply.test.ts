@@ -335,14 +335,14 @@ describe("catalogue", () => {
 });
 
 describe("exactly once under crashes, and shop isolation", () => {
-  it("a worker crash after half the writes leaves nothing applied; the retry applies once", async () => {
+  it("a worker crash after half the writes (the order, not yet its lines) leaves nothing applied; the retry applies once", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
     double.order({ shop: domain, id: 6401, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
     await deliver(domain, produced(domain, from));
     const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, topic: "orders/create" } });
 
-    await expect(drain(shop.id, crashAfter(prisma, "orderLine", "upsert", 1))).rejects.toThrow("simulated crash");
+    await expect(drain(shop.id, crashAfter(prisma, "$executeRaw", null, 0))).rejects.toThrow("simulated crash");
     expect(await prisma.order.count({ where: { shopId: shop.id } })).toBe(0);
     expect(await prisma.orderLine.count({ where: { shopId: shop.id } })).toBe(0);
     expect(await prisma.webhookInbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "failed", attempts: 1, error: "simulated crash" });
@@ -360,7 +360,7 @@ describe("exactly once under crashes, and shop isolation", () => {
   it("the sweeper retries a failed row with backoff, visible on the row", async () => {
     const { domain, shop } = await newShop();
     await post(domain, "inventory_levels/update", { inventory_item_id: 9002, location_id: 102, available: 7, updated_at: "2026-11-23T10:00:01Z" });
-    await expect(drain(shop.id, crashAfter(prisma, "webhookInbox", "updateMany", 0))).rejects.toThrow("simulated crash");
+    await expect(drain(shop.id, crashAfter(prisma, "$executeRaw", null, 1))).rejects.toThrow("simulated crash");
     const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id } });
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     const queue = getProducer().queue("webhooks");
@@ -459,13 +459,21 @@ describe("uninstall and compliance", () => {
 });
 
 /** A client whose transactions throw on the (n+1)-th call of model.method: a crash mid-apply. */
-function crashAfter(client: PrismaClient, model: string, method: string, n: number): PrismaClient {
+/** A client whose transactions throw on the (n+1)th call of `model.method`, or of `model` itself when method is null ($executeRaw). */
+function crashAfter(client: PrismaClient, model: string, method: string | null, n: number): PrismaClient {
   let calls = 0;
   const wrapTx = (tx: object) =>
     new Proxy(tx, {
       get(target, prop) {
         const value = Reflect.get(target, prop);
         if (prop !== model) return typeof value === "function" ? value.bind(target) : value;
+        if (method === null) {
+          return (...args: unknown[]) => {
+            calls += 1;
+            if (calls > n) throw new Error("simulated crash");
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
         return new Proxy(value as object, {
           get(delegate, m) {
             const fn = Reflect.get(delegate, m);
