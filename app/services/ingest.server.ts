@@ -4,7 +4,7 @@ import { env } from "../env.server";
 import { getProducer, type Producer } from "../jobs/producer.server";
 import { createLogger, type Logger } from "../lib/logger";
 import { insertDelivery } from "../models/inbox.server";
-import { findShopByDomain } from "../models/shops.server";
+import { findShopIdByDomain } from "../models/shops.server";
 import { authenticate } from "../shopify.server";
 import { isTopic, parseTopicPayload } from "./apply-payloads.server";
 
@@ -87,15 +87,15 @@ export interface VerifiedDelivery {
 /** Records an authenticated delivery once and enqueues it; never throws for Redis trouble. */
 export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<IngestOutcome> {
   const { log } = deps;
-  const shop = await findShopByDomain(deps.prisma, d.shop);
-  if (!shop) {
+  const shopId = await findShopIdByDomain(deps.prisma, d.shop);
+  if (shopId === null) {
     log.warn("webhook for a shop without a Shop row: not recorded", { shop: d.shop, topic: d.topic, webhookId: d.webhookId });
     return "unknown-shop";
   }
   const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
   const inserted = await insertDelivery(deps.prisma, {
-    shopId: shop.id,
+    shopId,
     webhookId: d.webhookId,
     topic: d.topic,
     eventId: d.eventId,
@@ -110,7 +110,7 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
     return "rejected";
   }
   if (!inserted.inserted && inserted.status !== "received") return "duplicate";
-  await enqueue(deps, shop.id, inserted.id);
+  await enqueue(deps, shopId, inserted.id);
   return inserted.inserted ? "recorded" : "duplicate";
 }
 
