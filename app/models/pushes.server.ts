@@ -26,8 +26,9 @@ export interface PendingEntry {
  * Replaces the item's not-yet-sent entries with `entries` (only the latest plan matters), adding
  * them to the shop's open job of each kind. Run inside a transaction. Recomputes of one shop run
  * side by side: each holds the open job row FOR SHARE (they do not wait for each other), which is
- * enough to keep the push service from freezing the job under them (its FOR UPDATE waits). A job
- * may collect more than 250 entries here; freezeNextJob splits it.
+ * enough to keep the push service from freezing the job under them (its FOR UPDATE waits), and
+ * none waits for a freeze either (SKIP LOCKED: a job being frozen is passed over for a new one).
+ * A job may collect more than 250 entries here; freezeNextJob splits it.
  */
 export async function replacePendingEntries(
   db: Prisma.TransactionClient,
@@ -36,9 +37,13 @@ export async function replacePendingEntries(
   entries: PendingEntry[],
   meta: { actor: string; cause: string },
 ): Promise<{ jobIds: number[] }> {
+  // Entries a freeze has locked are being sent as they are: leave them (SKIP LOCKED, no waiting);
+  // the new plan goes to a job frozen after that one, from the levels its result leaves.
   await db.$executeRaw`
-    DELETE FROM "push_job_entries" e USING "push_jobs" j
-    WHERE e."pushJobId" = j.id AND j."shopId" = ${shopId} AND j.status = 'pending' AND e."shopId" = ${shopId} AND e."itemId" = ${itemId}`;
+    DELETE FROM "push_job_entries" WHERE id IN (
+      SELECT e.id FROM "push_job_entries" e JOIN "push_jobs" j ON j.id = e."pushJobId"
+      WHERE j."shopId" = ${shopId} AND j.status = 'pending' AND e."shopId" = ${shopId} AND e."itemId" = ${itemId}
+      FOR UPDATE OF e SKIP LOCKED)`;
   const jobIds: number[] = [];
   for (const kind of ["available", "reserved"] as const) {
     const mine = entries.filter((e) => e.kind === kind);
@@ -59,8 +64,8 @@ async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushK
     SELECT j.id FROM push_jobs j
     WHERE j."shopId" = ${shopId} AND j.status = 'pending' AND j."quantityName" = ${kind}
     ORDER BY j.id LIMIT 1
-    FOR SHARE OF j`;
-  // FOR SHARE re-checks the status after a freeze commits, so a job just frozen is not joined.
+    FOR SHARE OF j SKIP LOCKED`;
+  // A job being frozen (locked FOR UPDATE) is skipped, not waited for: the entries go to a new one.
   const rows = await open();
   if (rows.length > 0) return rows[0].id;
   // None open: creating one is serialised per (shop, kind), so a burst of recomputes after a
