@@ -47,6 +47,9 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { count: 10_000, age: 14 * 24 * 60 * 60 },
 } as const satisfies JobsOptions;
 
+/** How long a recompute request waits for more changes to the same item (see the recompute queue). */
+export const RECOMPUTE_DEBOUNCE_MS = 200;
+
 export const queues = {
   /** Apply one recorded webhook delivery (a webhook_inbox row). One job per row. */
   webhooks: defineQueue({
@@ -63,6 +66,9 @@ export const queues = {
     job: "recompute-item",
     payload: z.object({ shopId: dbId, itemId: dbId }).strict(),
     identity: (p) => ({ deduplication: { id: jobKey("recompute", p.shopId, p.itemId), keepLastIfActive: true } }),
+    // A short debounce: an order's delivery and the inventory update Shopify sends with it (and
+    // the next orders of a hot variant) land in one recompute instead of one each.
+    options: { delay: RECOMPUTE_DEBOUNCE_MS },
     concurrency: 10,
   }),
   /** Write a shop's pending quantities to Shopify (batched, compare-and-swap). */
