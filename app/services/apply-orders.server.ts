@@ -1,4 +1,5 @@
 import { classifyOrder } from "../domain/classify";
+import { dayIn as dayOf } from "../lib/day";
 import { classifyPreorders } from "../domain/preorder-rule";
 import { applyLineDeltas, mergeOrder, type LineDelta, type MergeOutcome } from "../domain/order-state";
 import { ensureLocation, resolveLineItems } from "../models/catalog.server";
@@ -31,13 +32,7 @@ export function shipByOf(payload: OrderPayload): Date | null {
 
 /** The calendar day of `at` in the shop's time zone, as midnight UTC of that date. */
 export function dayIn(at: Date, timeZone: string): Date {
-  let ymd: string;
-  try {
-    ymd = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-  } catch {
-    ymd = at.toISOString().slice(0, 10);
-  }
-  return new Date(`${ymd}T00:00:00Z`);
+  return new Date(`${dayOf(at, timeZone)}T00:00:00Z`);
 }
 
 function linesItemIds(lines: StoredLine[]): number[] {

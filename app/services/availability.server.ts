@@ -21,6 +21,7 @@ import {
 import { planPushes, type KnownLevel, type PublishTarget } from "../domain/push-plan";
 import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
+import { dayIn } from "../lib/day";
 import { loadItemInputs, saveSnapshots, savePools, soldSince, type ItemInputs, type PoolRow, type SnapshotRow } from "../models/availability.server";
 import { loadNetworkConfig, networkConfigVersion, type NetworkConfig } from "../models/network.server";
 import { replacePendingEntries, type PendingEntry } from "../models/pushes.server";
@@ -58,13 +59,7 @@ interface ShopNetwork {
 const networks = new Map<number, ShopNetwork>();
 
 /** Day (YYYY-MM-DD) of an instant in the shop's time zone. */
-export function dayIn(at: Date, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
-  } catch {
-    return at.toISOString().slice(0, 10);
-  }
-}
+export { dayIn };
 
 const isoDay = (d: Date | null): string | null => (d === null ? null : d.toISOString().slice(0, 10));
 

@@ -1,3 +1,4 @@
+import { dayIn } from "../../lib/day";
 import type { PrismaClient } from "@prisma/client";
 import defaultPrisma from "../../db.server";
 import { getProducer } from "../../jobs/producer.server";
@@ -111,11 +112,7 @@ async function afterCommit(shopId: number, ctx: ConfigContext, scope: ChangeScop
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
 export function todayIn(timeZone: string, now = new Date()): string {
-  try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
+  return dayIn(now, timeZone);
 }
 
 /** The instant evaluations run at. Noon UTC is the asOf day in every time zone within ±11 h. */
