@@ -182,19 +182,32 @@ async function main(): Promise<void> {
     out(m.drainMs !== null ? `drain after the stream: ${m.drainMs} ms to idle` : `NOT drained ${params.maxDrainSeconds} s after the stream: ${m.behind}`);
     out(`our Shopify calls by operation: ${Object.entries(m.cost.byOperation).map(([k, v]) => `${k} ${v.calls}× ${v.points} pts`).join(", ")}`);
     out(`Shopify cost (ours): ${m.cost.costPoints} points (${m.cost.mutationCostPoints} in ${m.cost.mutations} mutations, ${m.cost.calls} calls), ${m.cost.changedSkus} changed SKUs → ${m.cost.costPointsPerChangedSku} points per changed SKU; throttled ${m.cost.throttled}, stale ${m.cost.stale}; ceiling share ${m.cost.ceilingShare} over ${m.cost.busySeconds} s`);
+    const syncRatio = m.naiveCost?.costPointsPerChangedSku && m.cost.syncCostPointsPerChangedSku !== null ? m.cost.syncCostPointsPerChangedSku / m.naiveCost.costPointsPerChangedSku : null;
+    out(
+      `Shopify cost of keeping ATS in Shopify (ours: pushes + the reads the push path needs, routing excluded): ${m.cost.syncCostPoints} points → ${m.cost.syncCostPointsPerChangedSku} points per changed SKU` +
+        (m.naiveCost ? ` vs naive ${m.naiveCost.costPointsPerChangedSku} (${syncRatio === null ? "n/a" : `${Math.round(syncRatio * 1000) / 1000}×`})` : ""),
+    );
+    out(
+      `Shopify cost of routing channel-location orders (ours; the naive baseline routes nothing): ${m.cost.routingCostPoints} points in ${m.cost.routingCalls} calls for ${m.cost.ordersRouted} orders routed → ${m.cost.routingPointsPerOrder} points per order`,
+    );
     if (m.naiveCost)
       out(`Shopify cost (naive): ${m.naiveCost.costPoints} points in ${m.naiveCost.mutations} mutations, ${m.naiveCost.changedSkus} changed SKUs → ${m.naiveCost.costPointsPerChangedSku} per changed SKU; throttled ${m.naiveCost.throttled}; backlog ${m.naiveBacklogAtEnd} deliveries at stream end, ${m.naiveBacklogAtIdle} when ours was idle`);
     out(`refused orders: ${m.refused}, unfulfillable units: ${m.unfulfillable}`);
     if (stress)
       out(`stress (${params.stressOrdersPerMinute}/min for ${params.stressSeconds} s): ${stress.ingest.deliveriesPerSecond} deliveries/s, ingest p99 ${stress.ingest.ingestP99Ms} ms, webhook→push p95 ${stress.push.pushP95Ms} ms p99 ${stress.push.pushP99Ms} ms, drain ${stress.drainMs} ms, ceiling share ${stress.cost.ceilingShare}, throttled ${stress.cost.throttled}, unfulfillable ${stress.unfulfillable}`);
     const ratio = m.naiveCost?.costPointsPerChangedSku && m.cost.costPointsPerChangedSku !== null ? m.cost.costPointsPerChangedSku / m.naiveCost.costPointsPerChangedSku : null;
+    // Like for like: the naive baseline only keeps ATS in Shopify, so the cost target compares
+    // our sync cost with it; routing is reported on its own line, per order.
     const targets = {
       pushP95: m.push.pushP95Ms !== null && m.push.pushP95Ms <= 2000,
-      costTenthOfNaive: ratio !== null && ratio <= 0.1,
+      costTenthOfNaive: syncRatio !== null && syncRatio <= 0.1,
       ingestP99: m.ingest.ingestP99Ms !== null && m.ingest.ingestP99Ms <= 50,
       noUnfulfillable: m.unfulfillable === 0,
     };
-    out(`targets (quick): ${Object.entries(targets).map(([k, v]) => `${k} ${v ? "met" : "MISSED"}`).join(", ")}`);
+    const targetNotes: Partial<Record<keyof typeof targets, string>> = {
+      costTenthOfNaive: `judged on sync cost per changed SKU vs naive, ${syncRatio === null ? "n/a" : `${Math.round(syncRatio * 1000) / 1000}×`}; all-in ${ratio === null ? "n/a" : `${Math.round(ratio * 1000) / 1000}×`} includes routing, which the naive app does not do`,
+    };
+    out(`targets (quick): ${Object.entries(targets).map(([k, v]) => `${k} ${v ? "met" : "MISSED"}${targetNotes[k as keyof typeof targets] ? ` (${targetNotes[k as keyof typeof targets]})` : ""}`).join(", ")}`);
     out(
       JSON.stringify({
         mode: params.mode,
@@ -209,6 +222,11 @@ async function main(): Promise<void> {
         costPointsPerChangedSku: m.cost.costPointsPerChangedSku,
         naiveCostPointsPerChangedSku: m.naiveCost?.costPointsPerChangedSku ?? null,
         costRatioToNaive: ratio === null ? null : Math.round(ratio * 1000) / 1000,
+        syncCostPointsPerChangedSku: m.cost.syncCostPointsPerChangedSku,
+        syncCostRatioToNaive: syncRatio === null ? null : Math.round(syncRatio * 1000) / 1000,
+        routingPointsPerOrder: m.cost.routingPointsPerOrder,
+        routingCostPoints: m.cost.routingCostPoints,
+        ordersRouted: m.cost.ordersRouted,
         ceilingShare: m.cost.ceilingShare,
         throttled: m.cost.throttled,
         refused: m.refused,

@@ -18,7 +18,7 @@ import {
 } from "./apply-catalog.server";
 import { applyCustomerRedact, applyDataRequest, applyShopRedact } from "./apply-compliance.server";
 import type { ApplyContext, ApplyResult } from "./apply-context.server";
-import { applyFulfillmentOrderMoved, fetchPlacement } from "./apply-fulfillment-orders.server";
+import { applyFulfillmentOrderMoved, prefetchMoved, type MovedPrefetch } from "./apply-fulfillment-orders.server";
 import { applyDisconnect, applyLevel } from "./apply-inventory.server";
 import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 import { applyFulfillment, applyOrder, applyOrderEdit, applyRefund } from "./apply-orders.server";
@@ -70,8 +70,8 @@ const HANDLERS: { [T in Topic]: Handler<PayloadOfTopic<T>> } = {
   "refunds/create": { apply: applyRefund, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_id) },
   "fulfillments/create": { apply: applyFulfillment, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_id) },
   "fulfillment_orders/moved": {
-    prefetch: (deps, shop, p) => fetchPlacement((deps.admin ?? ((s) => adminForShop(deps.prisma, s)))(shop.domain), p),
-    apply: (ctx, p, placement) => applyFulfillmentOrderMoved(ctx, p, placement as Awaited<ReturnType<typeof fetchPlacement>>),
+    prefetch: (deps, shop, p) => prefetchMoved(deps.prisma, shop.id, () => (deps.admin ?? ((s) => adminForShop(deps.prisma, s)))(shop.domain), p),
+    apply: (ctx, p, prefetched) => applyFulfillmentOrderMoved(ctx, p, prefetched as MovedPrefetch),
   },
   "inventory_levels/update": level,
   "inventory_levels/connect": level,

@@ -14,13 +14,15 @@ import {
   type LevelWrite,
   type JobWithEntries,
 } from "../models/pushes.server";
+import { confirmOwnMove, dropOwnMove, pruneOwnMoves, recordOwnMove } from "../models/routing.server";
 import type { AdminClient } from "../shopify/client";
 import { isTerminal, ShopifyUserError } from "../shopify/errors";
 import { fulfillmentOrderMove } from "../shopify/operations/fulfillment-order-move";
 import { inventoryMoveQuantities } from "../shopify/operations/inventory-move-quantities";
+import { MOVE_NAMES, readLevelsAfterMove } from "../shopify/operations/inventory-levels-after-move";
 import { READ_NAMES, readInventoryQuantities } from "../shopify/operations/inventory-quantities";
 import { inventorySetQuantities } from "../shopify/operations/inventory-set-quantities";
-import { orderFulfillmentOrders } from "../shopify/operations/order-fulfillment-orders";
+import { ordersFulfillmentOrders } from "../shopify/operations/order-fulfillment-orders";
 import { adminForShop } from "../shopify/transport.server";
 import { recomputeItem } from "./availability.server";
 import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
@@ -173,19 +175,25 @@ export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleR
 }
 
 /**
- * Reads the items' quantities (available, committed, reserved, ...) at every location from
- * Shopify and writes them to our levels (a newer webhook already recorded wins). Returns the
- * number of level rows written.
+ * Reads the items' quantities from Shopify and writes them to our levels (a newer webhook already
+ * recorded wins). Without `only`: every name we keep at every location (after a stale push). With
+ * `only`: the two locations a fulfillment order move changed and the names a move changes there
+ * (see inventory-levels-after-move.ts), a fraction of the cost. Returns the number of level rows
+ * written.
  */
 export async function refreshLevelsFromShopify(
   prisma: PrismaClient,
   shopId: number,
   client: AdminClient,
   items: Map<string, number>,
+  only?: { from: string; to: string },
 ): Promise<number> {
   const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
   const locByShopify = new Map(locations.map((l) => [l.shopifyId, l.id]));
-  const { levels } = await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) });
+  const { levels } = only
+    ? await readLevelsAfterMove(client, [...items.keys()], only.from, only.to)
+    : await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) });
+  const names: readonly string[] = only ? MOVE_NAMES : READ_NAMES;
   const now = new Date();
   const rows: LevelWrite[] = [];
   for (const l of levels) {
@@ -193,7 +201,7 @@ export async function refreshLevelsFromShopify(
     const locationId = locByShopify.get(numericId(l.locationId));
     if (itemId === undefined || locationId === undefined) continue;
     const at = l.updatedAt ? new Date(l.updatedAt) : now;
-    for (const name of READ_NAMES) {
+    for (const name of names) {
       if (l.quantities[name] !== undefined) rows.push({ itemId, locationId, name, quantity: l.quantities[name], at });
     }
   }
@@ -207,7 +215,9 @@ export async function refreshLevelsFromShopify(
  * the physical stock is what gets picked. Candidates: open lines assigned to the channel
  * location, and the channel's open lines whose location we do not know yet (orders/* payloads
  * carry none for online orders; the fulfillment orders say where Shopify put them, and we
- * record it). Paced by the same per-shop bucket.
+ * record it). Their fulfillment orders are read ORDERS_PER_CALL orders a call. Each move is
+ * recorded (with the lines it carries) just before it is made, so the fulfillment_orders/moved
+ * webhook it causes costs no Shopify read, whenever it arrives. Paced by the same per-shop bucket.
  */
 export async function routeChannelOrders(deps: PushDeps, shopId: number, client: AdminClient): Promise<number> {
   const { prisma } = deps;
@@ -218,8 +228,9 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
   const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
   const ourLocation = new Map(locations.map((l) => [gidLocation(l.shopifyId), l.id]));
   let moved = 0;
-  // Items whose orders moved: committed left the channel location, so our copy of it is re-read.
-  const movedItems = new Map<string, number>();
+  // Items whose orders moved, per (channel location, destination): committed left the channel
+  // location for the destination, so our copy of both ends is re-read.
+  const movedItems = new Map<string, { from: string; to: string; items: Map<string, number> }>();
   // Items whose lines got a location: recomputed once the levels the move changed are re-read, so
   // the recompute never sees the new assignment with the old stock (a unit counted twice).
   const touched = new Set<number>();
@@ -227,6 +238,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
     const facilities = ch.facilities.filter((f) => f.location.role === "facility" && f.location.isActive && !f.location.deletedAt);
     const channelLocation = ch.publishLocation;
     if (facilities.length === 0 || !channelLocation) continue;
+    const channelGid = gidLocation(channelLocation.shopifyId);
     const lines = await prisma.orderLine.findMany({
       where: {
         shopId,
@@ -236,36 +248,56 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
       },
       include: { order: { select: { id: true, shopifyId: true } }, item: { select: { shopifyId: true } } },
     });
+    if (lines.length === 0) continue;
     const orders = new Map(lines.map((l) => [l.order.id, l.order.shopifyId]));
+    const { byOrder } = await ordersFulfillmentOrders(client, [...orders.values()].map((id) => `gid://shopify/Order/${id}`));
     for (const [orderId, orderShopifyId] of orders) {
       const mine = lines.filter((l) => l.order.id === orderId);
-      const fos = await orderFulfillmentOrders(client, `gid://shopify/Order/${orderShopifyId}`);
-      for (const fo of fos) {
+      for (const fo of byOrder.get(`gid://shopify/Order/${orderShopifyId}`) ?? []) {
         if (fo.status !== "OPEN" || fo.locationId === null) continue;
         const foItems = new Set(fo.lines.filter((l) => l.remainingQuantity > 0).map((l) => l.inventoryItemId));
         const ofFo = mine.filter((l) => l.item !== null && foItems.has(gidItem(l.item.shopifyId)));
         let at = ourLocation.get(fo.locationId) ?? null;
-        if (fo.locationId === gidLocation(channelLocation.shopifyId)) {
+        let own: { id: number; original: bigint; moved: bigint } | null = null;
+        if (fo.locationId === channelGid) {
           const target = await pickFacility(prisma, shopId, facilities.map((f) => f.location), ofFo);
+          const targetGid = gidLocation(target.shopifyId);
+          // Recorded before the call: the webhook the move causes may be applied before we read the answer.
+          const original = numericId(fo.id);
+          const moveId = await recordOwnMove(prisma, shopId, {
+            fulfillmentOrderShopifyId: original,
+            orderShopifyId,
+            sourceShopifyId: channelLocation.shopifyId,
+            destinationShopifyId: target.shopifyId,
+            lineIds: ofFo.map((l) => l.id),
+          });
+          let movedId: string | null;
           try {
-            await fulfillmentOrderMove(client, fo.id, gidLocation(target.shopifyId));
+            ({ movedId } = await fulfillmentOrderMove(client, fo.id, targetGid));
           } catch (error) {
             if (!isTerminal(error)) throw error;
+            await dropOwnMove(prisma, shopId, moveId);
             deps.log?.warn("fulfillment order not moved", { shopId, fulfillmentOrder: fo.id, error: (error as Error).message });
             continue;
           }
           at = target.id;
           moved++;
-          for (const l of ofFo) if (l.item !== null && l.itemId !== null) movedItems.set(gidItem(l.item.shopifyId), l.itemId);
+          own = { id: moveId, original, moved: movedId ? numericId(movedId) : original };
+          const key = `${channelGid} ${targetGid}`;
+          const group = movedItems.get(key) ?? { from: channelGid, to: targetGid, items: new Map<string, number>() };
+          for (const l of ofFo) if (l.item !== null && l.itemId !== null) group.items.set(gidItem(l.item.shopifyId), l.itemId);
+          movedItems.set(key, group);
         }
         if (at === null) continue;
         const ids = ofFo.map((l) => l.id);
         if (ids.length > 0) await prisma.orderLine.updateMany({ where: { shopId, id: { in: ids } }, data: { assignedLocationId: at } });
+        if (own && own.moved !== own.original) await confirmOwnMove(prisma, shopId, own.id, own.moved);
         for (const l of ofFo) if (l.itemId !== null) touched.add(l.itemId);
       }
     }
   }
-  if (movedItems.size > 0) await refreshLevelsFromShopify(prisma, shopId, client, movedItems);
+  for (const g of movedItems.values()) await refreshLevelsFromShopify(prisma, shopId, client, g.items, { from: g.from, to: g.to });
+  if (moved > 0) await pruneOwnMoves(prisma, shopId);
   await requestRecomputes(deps, shopId, touched);
   return moved;
 }

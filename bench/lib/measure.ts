@@ -71,6 +71,13 @@ export function pushLatency(deliveries: DeliveryRecord[], inventory: InventoryCh
   };
 }
 
+/**
+ * Operations that route orders landing on a channel location to a facility, and keep track of
+ * where orders went: work the naive baseline never does. Everything else an app spends is the
+ * cost of keeping ATS in Shopify (pushes and the reads the push path needs, e.g. STALE re-reads).
+ */
+export const ROUTING_OPERATIONS: ReadonlySet<string> = new Set(["OrderFulfillmentOrders", "FulfillmentOrderMove", "InventoryLevelsAfterMove", "FulfillmentOrderPlacement"]);
+
 /** Cost of the calls an app made in the window, and the SKU changes the shop's own actions made. */
 export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[], w: Window, restoreRate: number) {
   const mine = calls.filter((c) => c.startedAt >= w.start);
@@ -88,6 +95,13 @@ export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[]
     byOperation[k].calls++;
     byOperation[k].points += c.actualCost ?? 0;
   }
+  const routing = ran.filter((c) => c.operationName !== null && ROUTING_OPERATIONS.has(c.operationName));
+  const routingCost = routing.reduce((s, c) => s + (c.actualCost ?? 0), 0);
+  const syncCost = cost - routingCost;
+  // Orders routed = fulfillment orders moved off a channel location (one per order in the bench's stream).
+  const ordersRouted = new Set(
+    routing.filter((c) => c.operationName === "FulfillmentOrderMove" && c.outcome === "ok" && c.userErrorCodes.length === 0).map((c) => String(c.variables?.id)),
+  ).size;
   return {
     byOperation,
     calls: ran.length,
@@ -98,6 +112,12 @@ export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[]
     mutationCostPoints: mutationCost,
     changedSkus: changed,
     costPointsPerChangedSku: changed > 0 ? Math.round((cost / changed) * 100) / 100 : null,
+    syncCostPoints: syncCost,
+    syncCostPointsPerChangedSku: changed > 0 ? Math.round((syncCost / changed) * 100) / 100 : null,
+    routingCostPoints: routingCost,
+    routingCalls: routing.length,
+    ordersRouted,
+    routingPointsPerOrder: ordersRouted > 0 ? Math.round((routingCost / ordersRouted) * 100) / 100 : null,
     busySeconds: Math.round(busySeconds * 10) / 10,
     ceilingShare: Math.round((cost / (restoreRate * busySeconds)) * 1000) / 1000,
   };

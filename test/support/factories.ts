@@ -224,10 +224,13 @@ export async function seedShopGraph(shopId: number) {
     data: { shopId, itemId: item.id, locationId: facility.id, name: "available", expected: 38, actual: 37 },
   });
   const recomputeRequest = await prisma.recomputeRequest.create({ data: { shopId, itemId: item.id } });
+  const routedMove = await prisma.routedMove.create({
+    data: { shopId, fulfillmentOrderShopifyId: 1n, orderShopifyId: order.shopifyId, sourceShopifyId: channelLocation.shopifyId, destinationShopifyId: facility.shopifyId },
+  });
   return {
     facility, channelLocation, channel, product, variant, item, order, preorder, holdback, supplier,
     purchaseOrder, allocation, rule, pool, carve, snapshot, history, pushJob, pushed, audit, delivery, drift,
-    recomputeRequest,
+    recomputeRequest, routedMove,
   };
 }
 

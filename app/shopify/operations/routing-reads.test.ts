@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ShopifyDouble } from "../../../test/shopify-double";
+import type { StoreInput } from "../../../test/shopify-double/store";
+import { itemGid, locGid, SHOP, startDouble, STORE } from "../../../test/shopify-double/test-helpers";
+import { createAdminClient, type AdminClient } from "../client";
+import { ShopThrottle } from "../throttle";
+import { fetchTransport } from "../transport.server";
+import { fulfillmentOrderMove } from "./fulfillment-order-move";
+import { ITEMS_PER_CALL, readLevelsAfterMove, REQUESTED_COST_PER_ITEM } from "./inventory-levels-after-move";
+import { documentFor, ORDERS_PER_CALL, ordersFulfillmentOrders, REQUESTED_COST_PER_ORDER } from "./order-fulfillment-orders";
+
+/**
+ * The reads routing makes, against the Shopify test double (which validates every document
+ * against Shopify's schema and prices it with Shopify's documented calculation: objects 1,
+ * connections 2 + first × node, scalars 0, mutations 10 + selection).
+ */
+
+let double: ShopifyDouble | undefined;
+afterEach(async () => double?.close());
+
+// The helpers' store, with stock at the Amazon channel location (901) for every variant.
+const store: StoreInput = {
+  ...STORE,
+  products: STORE.products.map((p) => ({ ...p, variants: p.variants.map((v) => ({ ...v, onHand: { ...v.onHand, "901": 12 } })) })),
+};
+
+async function setup(): Promise<{ double: ShopifyDouble; client: AdminClient }> {
+  const started = await startDouble({}, store);
+  double = started.double;
+  const client = createAdminClient({
+    shop: SHOP,
+    transport: fetchTransport({ accessToken: async () => started.token, adminOrigin: started.double.url }),
+    throttle: new ShopThrottle(),
+    baseBackoffMs: 1,
+  });
+  return { double: started.double, client };
+}
+
+const calls = (d: ShopifyDouble, name: string) => d.calls(SHOP).graphql.filter((c) => c.operationName === name && c.outcome === "ok");
+
+describe("OrderFulfillmentOrders: many orders in one call", () => {
+  it("the requested cost per order is Shopify's calculation, and a full call stays under 1,000 points", () => {
+    // order 1 + fulfillmentOrders (2 + 3 × (fulfillment order 1 + assignedLocation 1 + location 1 + lineItems (2 + 25 × 1)))
+    expect(REQUESTED_COST_PER_ORDER).toBe(93);
+    expect(ORDERS_PER_CALL).toBe(10);
+    expect(() => documentFor(ORDERS_PER_CALL + 1)).toThrow(/orders per call: must be 1…10/);
+  });
+
+  it("reads 12 orders in two calls, each order's fulfillment orders where Shopify put them", async () => {
+    const { double: d, client } = await setup();
+    const ids = Array.from({ length: 12 }, (_, i) => 5001 + i);
+    for (const id of ids) {
+      const lines = id % 2 === 0 ? [{ sku: "TEE-BLK-M", qty: 1 }, { sku: "TEE-BLK-L", qty: 1 }] : [{ sku: "TEE-BLK-M", qty: 1 }];
+      expect(d.order({ shop: SHOP, id, sourceName: "amazon", location: id === 5012 ? 101 : 901, lines }).accepted).toBe(true);
+    }
+    const gids = ids.map((id) => `gid://shopify/Order/${id}`);
+    const { byOrder, calls: n } = await ordersFulfillmentOrders(client, [...gids, "gid://shopify/Order/424242"]);
+
+    expect(n).toBe(2);
+    const made = calls(d, "OrderFulfillmentOrders");
+    expect(made).toHaveLength(2);
+    expect(made.map((c) => c.requestedCost)).toEqual([10 * 93, 3 * 93]);
+    // Charged for what came back: per order 1 + 2 + (1 + 1 + 1 + 2 + lines).
+    const expected = ids.map((id) => 8 + (id % 2 === 0 ? 2 : 1));
+    expect(made.reduce((s, c) => s + (c.actualCost ?? 0), 0)).toBe(expected.reduce((a, b) => a + b, 0));
+
+    expect(byOrder.has("gid://shopify/Order/424242")).toBe(false);
+    const even = byOrder.get("gid://shopify/Order/5002")!;
+    expect(even).toHaveLength(1);
+    expect(even[0]).toMatchObject({ status: "OPEN", locationId: locGid(901) });
+    expect(even[0].lines.map((l) => [l.inventoryItemId, l.remainingQuantity])).toEqual([
+      [itemGid(9001), 1],
+      [itemGid(9002), 1],
+    ]);
+    expect(byOrder.get("gid://shopify/Order/5012")![0].locationId).toBe(locGid(101));
+  });
+});
+
+describe("FulfillmentOrderMove and InventoryLevelsAfterMove", () => {
+  it("a move costs 12 points and the re-read of both ends 5 points an item, only available and committed", async () => {
+    const { double: d, client } = await setup();
+    expect(d.order({ shop: SHOP, id: 6001, sourceName: "amazon", location: 901, lines: [{ sku: "HOOD-GRY-M", qty: 2 }] }).accepted).toBe(true);
+    const { byOrder } = await ordersFulfillmentOrders(client, ["gid://shopify/Order/6001"]);
+    const fo = byOrder.get("gid://shopify/Order/6001")![0];
+    const { movedId, cost } = await fulfillmentOrderMove(client, fo.id, locGid(101));
+    expect(movedId).toBe(fo.id);
+    expect(cost).toBe(12);
+
+    const { levels, cost: readCost } = await readLevelsAfterMove(client, [itemGid(9003), itemGid(9001), itemGid(1)], locGid(901), locGid(101));
+    expect(REQUESTED_COST_PER_ITEM).toBe(5);
+    expect(ITEMS_PER_CALL).toBe(180);
+    // Two known items × 5; the unknown id is refunded.
+    expect(readCost).toBe(10);
+    const hood = levels.filter((l) => l.itemId === itemGid(9003));
+    expect(hood.map((l) => [l.locationId, l.quantities])).toEqual([
+      [locGid(901), { available: 12, committed: 0 }],
+      [locGid(101), { available: 3, committed: 2 }],
+    ]);
+    expect(hood.every((l) => typeof l.updatedAt === "string")).toBe(true);
+  });
+});

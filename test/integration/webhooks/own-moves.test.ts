@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ShopifyDouble } from "../../shopify-double";
+import type { DeliveryRecord } from "../../shopify-double/webhooks";
+import { uniqueSuffix } from "../../support/factories";
+import { installShop, openWebProducer, post, startDouble, storeFor } from "./harness";
+
+const { default: prisma } = await import("../../../app/db.server");
+const { getProducer } = await import("../../../app/jobs/producer.server");
+const { createLogger } = await import("../../../app/lib/logger");
+const { processors } = await import("../../../workers/processors");
+const { routeChannelOrders } = await import("../../../app/services/push.server");
+const { adminForShop, fetchTransport, sessionTokenLookup } = await import("../../../app/shopify/transport.server");
+const { createAdminClient } = await import("../../../app/shopify/client");
+
+/**
+ * Routing Amazon orders off the channel location, then the webhooks Shopify sends about it, with
+ * the real route actions, the real `webhooks` processor, PostgreSQL and Redis, and the Shopify
+ * test double counting every call. Our own move must cost no Shopify read when its
+ * fulfillment_orders/moved arrives; a merchant's move still asks where the lines are.
+ */
+
+let clock = Date.UTC(2026, 10, 23, 10, 0, 0);
+let double: ShopifyDouble;
+let web: Awaited<ReturnType<typeof openWebProducer>>;
+const log = createLogger("error");
+
+beforeAll(async () => {
+  web = await openWebProducer();
+  double = await startDouble(null, () => clock);
+});
+
+afterAll(async () => {
+  await double?.close();
+  await web?.close();
+});
+
+const tick = (seconds = 1) => {
+  clock += seconds * 1000;
+};
+
+/** A shop whose Amazon channel publishes to channel location 901 and ships from 101. */
+async function newShop() {
+  const domain = `route-${uniqueSuffix()}.myshopify.com`;
+  double.seedStore(storeFor(domain));
+  const shop = await installShop(double, domain);
+  const loc = (shopifyId: bigint) => prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId } } });
+  const [l101, l102, l901] = [await loc(101n), await loc(102n), await loc(901n)];
+  await prisma.channel.create({ data: { shopId: shop.id, key: "online", name: "Online Store", priority: 1, matchSourceNames: ["web"], publishKind: "in_place" } });
+  const amazon = await prisma.channel.create({
+    data: {
+      shopId: shop.id,
+      key: "amazon",
+      name: "Amazon",
+      priority: 2,
+      matchSourceNames: ["amazon"],
+      publishKind: "location",
+      publishLocationId: l901.id,
+      facilities: { create: [{ shopId: shop.id, locationId: l101.id, position: 0 }] },
+    },
+  });
+  return { domain, shop, amazon, l101, l102, l901 };
+}
+
+const lastSeq = (domain: string) => double.deliveries(domain).at(-1)?.seq ?? 0;
+const produced = (domain: string, from: number): DeliveryRecord[] => double.deliveries(domain).filter((d) => d.seq > from);
+const calls = (domain: string, operation: string) => double.calls(domain).graphql.filter((c) => c.operationName === operation && c.outcome !== "throttled");
+
+async function deliver(domain: string, deliveries: DeliveryRecord[]) {
+  for (const d of deliveries) {
+    const res = await post(domain, d.topic, d.payload, { webhookId: d.webhookId, triggeredAt: d.triggeredAt });
+    expect(res.status, d.topic).toBe(200);
+  }
+}
+
+async function drain(shopId: number) {
+  const rows = await prisma.webhookInbox.findMany({ where: { shopId, status: { in: ["received", "failed"] } }, orderBy: { id: "asc" } });
+  for (const row of rows) await processors.webhooks!({ shopId, inboxId: row.id }, {} as never, { prisma, producer: getProducer(), log });
+}
+
+/** Amazon orders placed at the channel location, their webhooks applied (lines stored, location unknown). */
+async function amazonOrders(domain: string, shopId: number, ids: number[]) {
+  const from = lastSeq(domain);
+  for (const id of ids) expect(double.order({ shop: domain, id, sourceName: "amazon", location: 901, lines: [{ sku: "TEE-BLK-M", qty: 1 }] }).accepted).toBe(true);
+  await deliver(domain, produced(domain, from));
+  await drain(shopId);
+  const lines = await prisma.orderLine.findMany({ where: { shopId, order: { shopifyId: { in: ids.map(BigInt) } } } });
+  expect(lines.map((l) => l.assignedLocationId)).toEqual(ids.map(() => null));
+}
+
+const linesOf = (shopId: number, orderId: number) => prisma.orderLine.findMany({ where: { shopId, order: { shopifyId: BigInt(orderId) } } });
+
+describe("routing channel-location orders", () => {
+  it("reads several orders' fulfillment orders in one call, moves each, and re-reads only the two locations a move changed", async () => {
+    const { domain, shop, l101, l901 } = await newShop();
+    await amazonOrders(domain, shop.id, [6501, 6502, 6503, 6504]);
+
+    const routed = await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain));
+
+    expect(routed).toBe(4);
+    const reads = calls(domain, "OrderFulfillmentOrders");
+    expect(reads).toHaveLength(1);
+    expect(Object.keys(reads[0].variables ?? {})).toHaveLength(4);
+    expect(calls(domain, "FulfillmentOrderMove")).toHaveLength(4);
+    for (const id of [6501, 6502, 6503, 6504]) expect((await linesOf(shop.id, id)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+    // Both ends of the moves re-read in one call; never every location and every quantity name.
+    expect(calls(domain, "InventoryQuantities")).toHaveLength(0);
+    const reread = calls(domain, "InventoryLevelsAfterMove");
+    expect(reread).toHaveLength(1);
+    expect(reread[0].variables).toMatchObject({ from: "gid://shopify/Location/901", to: "gid://shopify/Location/101", names: ["available", "committed"] });
+    const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
+    const level = async (locationId: number, name: string) =>
+      (await prisma.inventoryLevel.findUnique({ where: { shopId_itemId_locationId_name: { shopId: shop.id, itemId: item.id, locationId, name } } }))?.quantity;
+    expect(await level(l901.id, "committed")).toBe(0);
+    expect(await level(l901.id, "available")).toBe(12);
+    expect(await level(l101.id, "committed")).toBe(4);
+    expect(await level(l101.id, "available")).toBe(36);
+    // Each move is on record for the webhook it causes.
+    expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(4);
+    // Nothing left to route: no read at all the next time.
+    expect(await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain))).toBe(0);
+    expect(calls(domain, "OrderFulfillmentOrders")).toHaveLength(1);
+  });
+
+  it("the fulfillment_orders/moved of our own move costs no Shopify call; a merchant's move still asks", async () => {
+    const { domain, shop, l101, l102 } = await newShop();
+    await amazonOrders(domain, shop.id, [6601]);
+    tick();
+    const from = lastSeq(domain);
+    expect(await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain))).toBe(1);
+    const afterRouting = produced(domain, from);
+    const moved = afterRouting.filter((d) => d.topic === "fulfillment_orders/moved");
+    expect(moved).toHaveLength(1);
+    await deliver(domain, afterRouting);
+    await drain(shop.id);
+
+    expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(0);
+    const row = await prisma.webhookInbox.findFirstOrThrow({ where: { shopId: shop.id, topic: "fulfillment_orders/moved" } });
+    expect(row).toMatchObject({ status: "done" });
+    expect(row.error).toMatch(/our own move/);
+    expect((await linesOf(shop.id, 6601)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+    // The record answered its webhook and is gone.
+    expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(0);
+
+    // The merchant re-routes the order to Brooklyn: we do not know where its lines went, so we ask.
+    tick();
+    const beforeManual = lastSeq(domain);
+    double.move(6601, 102, domain);
+    await deliver(domain, produced(domain, beforeManual).filter((d) => d.topic === "fulfillment_orders/moved"));
+    await drain(shop.id);
+    expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(1);
+    expect((await linesOf(shop.id, 6601)).map((l) => l.assignedLocationId)).toEqual([l102.id]);
+
+    // …and moving it back to 101 by hand looks like our move (same fulfillment order and
+    // destination) but comes from 102, not the channel location: it asks too.
+    tick();
+    const beforeBack = lastSeq(domain);
+    double.move(6601, 101, domain);
+    await deliver(domain, produced(domain, beforeBack).filter((d) => d.topic === "fulfillment_orders/moved"));
+    await drain(shop.id);
+    expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(2);
+    expect((await linesOf(shop.id, 6601)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+  });
+
+  it("our move's webhook applied before routing has Shopify's answer: still no Shopify call, and the lines are placed", async () => {
+    const { domain, shop, l101 } = await newShop();
+    await amazonOrders(domain, shop.id, [6651]);
+    tick();
+    const from = lastSeq(domain);
+    const notes: (string | null)[] = [];
+    const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: double.url });
+    // Shopify answers the move only after its webhook was delivered and applied.
+    const client = createAdminClient({
+      shop: domain,
+      transport: async (req) => {
+        const res = await base(req);
+        if (req.query.includes("fulfillmentOrderMove(")) {
+          await deliver(domain, produced(domain, from).filter((d) => d.topic === "fulfillment_orders/moved"));
+          await drain(shop.id);
+          const row = await prisma.webhookInbox.findFirstOrThrow({ where: { shopId: shop.id, topic: "fulfillment_orders/moved" } });
+          notes.push(row.error);
+          expect((await linesOf(shop.id, 6651)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+        }
+        return res;
+      },
+    });
+    expect(await routeChannelOrders({ prisma }, shop.id, client)).toBe(1);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/our own move .*1 line\(s\) assigned ahead of routing/);
+    expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(0);
+    expect((await linesOf(shop.id, 6651)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+    expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("a move Shopify refuses leaves no record behind", async () => {
+    const { domain, shop } = await newShop();
+    await amazonOrders(domain, shop.id, [6661]);
+    // Deactivated in Shopify (we have not heard yet): the move is refused with a user error.
+    const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: double.url });
+    const client = createAdminClient({
+      shop: domain,
+      transport: async (req) => {
+        if (req.query.includes("fulfillmentOrderMove(")) return { status: 200, body: { data: { fulfillmentOrderMove: { movedFulfillmentOrder: null, userErrors: [{ field: ["newLocationId"], message: "Location does not exist or is inactive." }] } } } };
+        return base(req);
+      },
+    });
+    expect(await routeChannelOrders({ prisma }, shop.id, client)).toBe(0);
+    expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(0);
+    // Still unrouted: the next round tries again.
+    expect((await linesOf(shop.id, 6661)).map((l) => l.assignedLocationId)).toEqual([null]);
+  });
+
+  it("a move record of another shop is never taken for this shop's own move", async () => {
+    const a = await newShop();
+    const b = await newShop();
+    await amazonOrders(a.domain, a.shop.id, [6701]);
+    expect(await routeChannelOrders({ prisma }, a.shop.id, adminForShop(prisma, a.domain))).toBe(1);
+    const rec = await prisma.routedMove.findFirstOrThrow({ where: { shopId: a.shop.id } });
+    // Shop B gets a payload naming the very same ids (Shopify ids are per shop in the double).
+    const payload = {
+      original_fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${rec.fulfillmentOrderShopifyId}`, status: "open" },
+      moved_fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${rec.fulfillmentOrderShopifyId}`, status: "open" },
+      destination_location_id: `gid://shopify/Location/${rec.destinationShopifyId}`,
+      source_location: { id: `gid://shopify/Location/${rec.sourceShopifyId}` },
+    };
+    expect((await post(b.domain, "fulfillment_orders/moved", payload)).status).toBe(200);
+    await drain(b.shop.id);
+    const row = await prisma.webhookInbox.findFirstOrThrow({ where: { shopId: b.shop.id, topic: "fulfillment_orders/moved" } });
+    expect(row.error).not.toMatch(/our own move/);
+    expect(calls(b.domain, "FulfillmentOrderPlacement")).toHaveLength(1);
+    expect(await prisma.routedMove.count({ where: { shopId: a.shop.id } })).toBe(1);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { costFigures } from "../../bench/lib/measure";
+import type { CallRecord, InventoryChangeRec } from "../shopify-double";
+
+/** The flash-sale benchmark's cost split: keeping ATS in Shopify vs routing orders. */
+
+const MUTATIONS = new Set(["InventorySetQuantities", "InventoryMoveQuantities", "FulfillmentOrderMove"]);
+
+const call = (operationName: string, actualCost: number, extra: Partial<CallRecord> = {}): CallRecord => ({
+  shop: "s.myshopify.com",
+  startedAt: 1_000,
+  finishedAt: 1_010,
+  apiVersion: "2026-07",
+  operationType: MUTATIONS.has(operationName) ? "mutation" : "query",
+  operationName,
+  document: "",
+  variables: null,
+  requestedCost: actualCost,
+  actualCost,
+  outcome: "ok",
+  errorCodes: [],
+  userErrorCodes: [],
+  idempotencyKeys: [],
+  replayed: false,
+  ...extra,
+});
+
+const change = (groupId: number, itemId: number): InventoryChangeRec => ({ groupId, itemId, at: 1_000, actor: "shopify" }) as unknown as InventoryChangeRec;
+
+describe("costFigures", () => {
+  it("splits our points into sync (pushes and their reads) and routing, per changed SKU and per order routed", () => {
+    const calls = [
+      call("InventorySetQuantities", 12),
+      call("InventoryMoveQuantities", 12),
+      call("InventoryQuantities", 30),
+      call("OrderFulfillmentOrders", 40),
+      call("FulfillmentOrderMove", 12, { variables: { id: "gid://shopify/FulfillmentOrder/1" } }),
+      call("FulfillmentOrderMove", 12, { variables: { id: "gid://shopify/FulfillmentOrder/2" } }),
+      // Refused by Shopify: charged, but routed nothing.
+      call("FulfillmentOrderMove", 10, { variables: { id: "gid://shopify/FulfillmentOrder/3" }, userErrorCodes: ["USER_ERROR"] }),
+      call("InventoryLevelsAfterMove", 10),
+      call("FulfillmentOrderPlacement", 8),
+      call("FulfillmentOrderPlacement", 8, { outcome: "throttled", actualCost: null }),
+      // Before the window: not counted.
+      call("InventorySetQuantities", 99, { startedAt: 10 }),
+    ];
+    const inventory = [change(1, 10), change(1, 11), change(2, 10), change(3, 12)];
+    const f = costFigures(calls, inventory, { start: 500, end: 2_000 }, 100);
+    expect(f.costPoints).toBe(12 + 12 + 30 + 40 + 12 + 12 + 10 + 10 + 8);
+    expect(f.changedSkus).toBe(4);
+    expect(f.syncCostPoints).toBe(54);
+    expect(f.syncCostPointsPerChangedSku).toBe(13.5);
+    expect(f.routingCostPoints).toBe(92);
+    expect(f.routingCalls).toBe(6);
+    expect(f.ordersRouted).toBe(2);
+    expect(f.routingPointsPerOrder).toBe(46);
+    // The all-in figure keeps its meaning.
+    expect(f.costPointsPerChangedSku).toBe(36.5);
+  });
+
+  it("an app that routes nothing (the naive baseline) has all its cost as sync cost", () => {
+    const f = costFigures([call("InventorySetQuantities", 11), call("InventorySetQuantities", 11)], [change(1, 1)], { start: 0, end: 2_000 }, 100);
+    expect(f.syncCostPointsPerChangedSku).toBe(f.costPointsPerChangedSku);
+    expect(f.routingPointsPerOrder).toBeNull();
+  });
+});
