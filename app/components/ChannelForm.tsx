@@ -1,6 +1,6 @@
 import { BlockStack, Card, Checkbox, ChoiceList, FormLayout, InlineGrid, Select, Text, TextField } from "@shopify/polaris";
 import type { ChannelFormState } from "./channel-form";
-import { errorAt, type FieldErrors } from "./forms";
+import { errorAt, fieldBinder, type FieldErrors } from "./forms";
 
 export interface LocationOption {
   id: number;
@@ -27,6 +27,7 @@ export function ChannelForm({
   isNew: boolean;
 }) {
   const set = <K extends keyof ChannelFormState>(k: K) => (v: ChannelFormState[K]) => onChange({ ...state, [k]: v });
+  const field = fieldBinder(state, set, errors);
   const facilities = locations.filter((l) => l.role === "facility" && String(l.id) !== state.publishLocationId);
   const publishChoices = locations.filter((l) => !state.facilityIds.includes(String(l.id)));
   return (
@@ -39,42 +40,30 @@ export function ChannelForm({
           <FormLayout.Group>
             <TextField
               label="Key"
-              value={state.key}
-              onChange={set("key")}
+              {...field("key")}
               disabled={!isNew}
-              autoComplete="off"
               helpText={isNew ? "Short lower-case name used in CSV files and reports, e.g. amazon. It cannot change later." : "The key cannot change."}
-              error={errorAt(errors, "key")}
             />
-            <TextField label="Name" value={state.name} onChange={set("name")} autoComplete="off" helpText="Shown on every page. Defaults to the key." error={errorAt(errors, "name")} />
+            <TextField label="Name" {...field("name")} helpText="Shown on every page. Defaults to the key." />
           </FormLayout.Group>
           <FormLayout.Group>
             <TextField
               label="Priority"
               type="number"
-              value={state.priority}
-              onChange={set("priority")}
-              autoComplete="off"
+              {...field("priority")}
               helpText="1 is served first when stock is short; higher numbers wait."
-              error={errorAt(errors, "priority")}
             />
             <TextField
               label="Promise window (days)"
               type="number"
-              value={state.promiseWindowDays}
-              onChange={set("promiseWindowDays")}
-              autoComplete="off"
+              {...field("promiseWindowDays")}
               helpText="Stock arriving within this many days may be promised now (0: only what is on hand). Wholesale often uses 14 or more."
-              error={errorAt(errors, "promiseWindowDays")}
             />
             <TextField
               label="Safety stock"
               type="number"
-              value={state.safetyStock}
-              onChange={set("safetyStock")}
-              autoComplete="off"
+              {...field("safetyStock")}
               helpText="Units per variant this channel never promises, as a cushion against miscounts."
-              error={errorAt(errors, "safetyStock")}
             />
           </FormLayout.Group>
         </FormLayout>
@@ -168,21 +157,18 @@ export function ChannelForm({
             error={errorAt(errors, "mode")}
           />
           <FormLayout.Group>
-            <TextField label="Percent" type="number" suffix="%" value={state.percent} onChange={set("percent")} autoComplete="off" helpText={state.mode === "ringfenced" ? "0 to 100: the share of free stock its pool gets at each rebalance." : "0 to 100: the share of what the channel can promise that is put on sale."} error={errorAt(errors, "percent")} />
-            <TextField label="Cap" type="number" value={state.cap} onChange={set("cap")} autoComplete="off" helpText="At most this many units per variant (empty: no cap)." error={errorAt(errors, "cap")} />
+            <TextField label="Percent" type="number" suffix="%" {...field("percent")} helpText={state.mode === "ringfenced" ? "0 to 100: the share of free stock its pool gets at each rebalance." : "0 to 100: the share of what the channel can promise that is put on sale."} />
+            <TextField label="Cap" type="number" {...field("cap")} helpText="At most this many units per variant (empty: no cap)." />
             <TextField
               label="Out-of-stock threshold"
               type="number"
-              value={state.zeroBelow}
-              onChange={set("zeroBelow")}
-              autoComplete="off"
+              {...field("zeroBelow")}
               helpText="Show 0 when ATP is at or below this."
-              error={errorAt(errors, "zeroBelow")}
             />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField label="Live from" type="date" value={state.liveFrom} onChange={set("liveFrom")} autoComplete="off" helpText="Before this day the channel offers 0. Empty: on sale now." error={errorAt(errors, "liveFrom")} />
-            <TextField label="Live until" type="date" value={state.liveUntil} onChange={set("liveUntil")} autoComplete="off" helpText="After this day the channel offers 0. Empty: no end." error={errorAt(errors, "liveUntil")} />
+            <TextField label="Live from" type="date" {...field("liveFrom")} helpText="Before this day the channel offers 0. Empty: on sale now." />
+            <TextField label="Live until" type="date" {...field("liveUntil")} helpText="After this day the channel offers 0. Empty: no end." />
           </FormLayout.Group>
         </FormLayout>
       </Card>

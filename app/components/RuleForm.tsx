@@ -1,6 +1,6 @@
 import { Card, FormLayout, Select, Text, TextField } from "@shopify/polaris";
 import { RULE_TARGET_KINDS, type RuleTargetKind } from "../validation/rule";
-import { errorAt, type FieldErrors } from "./forms";
+import { errorAt, fieldBinder, type FieldErrors } from "./forms";
 import { TARGET_LABELS, type RuleFormState } from "./rule-form";
 
 export function RuleForm({
@@ -20,6 +20,7 @@ export function RuleForm({
   productTitle?: string | null;
 }) {
   const set = <K extends keyof RuleFormState>(k: K) => (v: RuleFormState[K]) => onChange({ ...state, [k]: v });
+  const field = fieldBinder(state, set, errors);
   return (
     <Card>
       <FormLayout>
@@ -68,60 +69,42 @@ export function RuleForm({
             label="Percent of ATP offered"
             type="number"
             suffix="%"
-            value={state.percent}
-            onChange={set("percent")}
-            autoComplete="off"
+            {...field("percent")}
             helpText="0 to 100: the share of what the channel can promise that is put on sale. On a ring-fenced channel, the share its pool gets."
-            error={errorAt(errors, "percent")}
           />
           <TextField
             label="Cap (units)"
             type="number"
-            value={state.cap}
-            onChange={set("cap")}
-            autoComplete="off"
+            {...field("cap")}
             helpText="At most this many units per variant on sale, whatever the percent."
-            error={errorAt(errors, "cap")}
           />
         </FormLayout.Group>
         <FormLayout.Group>
           <TextField
             label="Out-of-stock threshold"
             type="number"
-            value={state.zeroBelow}
-            onChange={set("zeroBelow")}
-            autoComplete="off"
+            {...field("zeroBelow")}
             helpText="Offer 0 when ATP is at or below this, so the last few units are not oversold."
-            error={errorAt(errors, "zeroBelow")}
           />
           <TextField
             label="Safety stock"
             type="number"
-            value={state.safetyStock}
-            onChange={set("safetyStock")}
-            autoComplete="off"
+            {...field("safetyStock")}
             helpText="Units per variant this channel never promises; replaces the channel's own safety stock."
-            error={errorAt(errors, "safetyStock")}
           />
         </FormLayout.Group>
         <FormLayout.Group>
           <TextField
             label="Live from (drop start)"
             type="date"
-            value={state.liveFrom}
-            onChange={set("liveFrom")}
-            autoComplete="off"
+            {...field("liveFrom")}
             helpText="Before this day the channel offers 0 of these products. Empty: on sale now."
-            error={errorAt(errors, "liveFrom")}
           />
           <TextField
             label="Live until"
             type="date"
-            value={state.liveUntil}
-            onChange={set("liveUntil")}
-            autoComplete="off"
+            {...field("liveUntil")}
             helpText="After this day the channel offers 0 of them. Empty: no end."
-            error={errorAt(errors, "liveUntil")}
           />
         </FormLayout.Group>
       </FormLayout>

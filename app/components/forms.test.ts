@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { channelCreateSchema, channelUpdateSchema } from "../validation/channel";
 import { purchaseOrderCreateSchema } from "../validation/purchasing";
 import { ruleCreateSchema, ruleUpdateSchema } from "../validation/rule";
 import { channelCreateInput, channelToState, channelUpdateInput, EMPTY_CHANNEL } from "./channel-form";
-import { errorAt, inWords, splitList, validateWith } from "./forms";
+import { errorAt, fieldBinder, inWords, splitList, validateWith } from "./forms";
 import { EMPTY_PO, poCreateInput } from "./po-form";
 import { emptyRule, RULE_WORDS, ruleCreateInput, ruleToState, ruleUpdateInput } from "./rule-form";
 
@@ -58,5 +58,18 @@ describe("form state → the schema's input (the same check in the browser and o
     expect(inWords(dates, RULE_WORDS).liveUntil).toBe("must be on or after the live-from date (2026-12-10)");
     // Only whole names are replaced, and a phrase can be dropped.
     expect(inWords({ sku: "is required (or itemId)", note: "liveFromX stays" }, { "(or itemId)": "", liveFrom: "the live-from date" })).toEqual({ sku: "is required", note: "liveFromX stays" });
+  });
+});
+
+describe("fieldBinder", () => {
+  it("gives a text field its value, its setter and its own inline error", () => {
+    const state = { cap: "12", percent: "" };
+    const set = vi.fn((k: keyof typeof state) => (v: string) => void v);
+    const field = fieldBinder(state, set, { cap: "must be a whole number ≥ 0", "percent.x": "inner" });
+    const cap = field("cap");
+    expect(cap).toMatchObject({ value: "12", error: "must be a whole number ≥ 0", autoComplete: "off" });
+    expect(set).toHaveBeenCalledWith("cap");
+    expect(field("percent").error).toBe("inner");
+    expect(fieldBinder(state, set, undefined)("cap").error).toBeUndefined();
   });
 });

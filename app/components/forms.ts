@@ -31,6 +31,14 @@ export function errorAt(errors: FieldErrors | undefined, ...paths: string[]): st
 }
 
 /**
+ * The props a form's text field takes from the form: its value, its setter, its inline error
+ * (`<TextField label="Cap" {...field("cap")} />`). `set` is the form's own setter factory.
+ */
+export function fieldBinder<S extends object>(state: S, set: (k: keyof S & string) => (v: string) => void, errors: FieldErrors | undefined) {
+  return (k: keyof S & string) => ({ value: String(state[k] ?? ""), onChange: set(k), error: errorAt(errors, k), autoComplete: "off" as const });
+}
+
+/**
  * The same errors with the schema's field names ("must be on or after liveFrom") in the form's
  * words ("…after the live-from date"): the schemas also check CSV and replay files, where the
  * field names are what the user typed.

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { CsvImport, downloadCsv } from "../components/CsvImport";
-import { errorAt, formatDate, inWords, validateWith, type FieldErrors } from "../components/forms";
+import { errorAt, fieldBinder, formatDate, inWords, validateWith, type FieldErrors } from "../components/forms";
 import { IssuesBanner } from "../components/IssuesBanner";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
@@ -64,6 +64,7 @@ export default function Holdbacks() {
   const [exportError, setExportError] = useState<string | null>(null);
   const errors = inWords({ ...(create.failure?.errors ?? {}), ...clientErrors }, { "(or itemId)": "" });
   const set = (k: keyof typeof EMPTY) => (v: string) => setForm({ ...form, [k]: v });
+  const field = fieldBinder(form, set, errors);
   const save = () => {
     const found = validateWith(holdbackCreateSchema, form);
     setClientErrors(found);
@@ -128,7 +129,7 @@ export default function Holdbacks() {
               {create.ok && <Banner tone="success" title={create.ok.message} />}
               {create.failure && <Banner tone="critical" title="Nothing was held back: correct the fields marked below." />}
               <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" helpText="The variant's SKU, exactly as in Shopify." error={errorAt(errors, "sku", "itemId")} />
-              <TextField label="Units" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" helpText="How many units to keep out of sale (1 or more)." error={errorAt(errors, "quantity")} />
+              <TextField label="Units" type="number" {...field("quantity")} helpText="How many units to keep out of sale (1 or more)." />
               <Select
                 label="For"
                 options={[{ label: "Nobody (held from every channel)", value: "" }, ...channels.map((c) => ({ label: c.name, value: String(c.id) }))]}
@@ -146,10 +147,10 @@ export default function Holdbacks() {
                 error={errorAt(errors, "locationId")}
               />
               <FormLayout.Group>
-                <TextField label="From" type="date" value={form.from} onChange={set("from")} autoComplete="off" helpText="Empty: from today." error={errorAt(errors, "from")} />
-                <TextField label="Until" type="date" value={form.until} onChange={set("until")} autoComplete="off" helpText="The units are released after this day. Empty: until you delete it." error={errorAt(errors, "until")} />
+                <TextField label="From" type="date" {...field("from")} helpText="Empty: from today." />
+                <TextField label="Until" type="date" {...field("until")} helpText="The units are released after this day. Empty: until you delete it." />
               </FormLayout.Group>
-              <TextField label="Note" value={form.note} onChange={set("note")} autoComplete="off" helpText="Why, for whoever reads the audit log, e.g. size run for Bloom & Co." error={errorAt(errors, "note")} />
+              <TextField label="Note" {...field("note")} helpText="Why, for whoever reads the audit log, e.g. size run for Bloom & Co." />
               <Button variant="primary" onClick={save} loading={create.busy}>
                 Hold back
               </Button>

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import prisma from "../db.server";
-import { errorAt, formatDate, validateWith, type FieldErrors } from "../components/forms";
+import { errorAt, fieldBinder, formatDate, validateWith, type FieldErrors } from "../components/forms";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
 import { channelOptions } from "../services/admin/options.server";
@@ -33,6 +33,7 @@ export default function PromiseCheck() {
   const check = useJsonAction<{ result: PromiseResult }>();
   const errors = { ...(check.failure?.errors ?? {}), ...clientErrors };
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
+  const field = fieldBinder(form, set, errors);
   const run = () => {
     const found = validateWith(promiseCheckSchema, form);
     setClientErrors(found);
@@ -48,7 +49,7 @@ export default function PromiseCheck() {
               {channels.length === 0 && (
                 <Banner tone="warning" title="Create a channel first: promises are made per channel." action={{ content: "Create channel", url: "/app/channels/new" }} />
               )}
-              <TextField label="SKU" value={form.sku} onChange={set("sku")} autoComplete="off" helpText="The variant's SKU, e.g. TEE-BLK-M." error={errorAt(errors, "sku")} />
+              <TextField label="SKU" {...field("sku")} helpText="The variant's SKU, e.g. TEE-BLK-M." />
               <Select
                 label="Channel"
                 options={channels.map((c) => ({ label: c.name, value: c.key }))}
@@ -57,8 +58,8 @@ export default function PromiseCheck() {
                 helpText="Its facilities, promise window and claims decide the answer."
                 error={errorAt(errors, "channel")}
               />
-              <TextField label="Quantity" type="number" value={form.quantity} onChange={set("quantity")} autoComplete="off" helpText="Units you would promise, e.g. a wholesale order's 480." error={errorAt(errors, "quantity")} />
-              <TextField label="Ship date" type="date" value={form.date} onChange={set("date")} autoComplete="off" helpText="When the units must ship. Empty: today." error={errorAt(errors, "date")} />
+              <TextField label="Quantity" type="number" {...field("quantity")} helpText="Units you would promise, e.g. a wholesale order's 480." />
+              <TextField label="Ship date" type="date" {...field("date")} helpText="When the units must ship. Empty: today." />
               <InlineStack>
                 <Button variant="primary" onClick={run} loading={check.busy} disabled={channels.length === 0}>
                   Check

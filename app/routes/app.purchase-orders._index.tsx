@@ -4,7 +4,7 @@ import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, Layout,
 import { useState } from "react";
 import { CsvImport } from "../components/CsvImport";
 import { Empty } from "../components/Empty";
-import { errorAt, formatDate, validateWith, type FieldErrors } from "../components/forms";
+import { errorAt, fieldBinder, formatDate, validateWith, type FieldErrors } from "../components/forms";
 import { IssuesBanner } from "../components/IssuesBanner";
 import { EMPTY_PO, poCreateInput, type PoFormState } from "../components/po-form";
 import { RouteError } from "../components/RouteError";
@@ -50,6 +50,7 @@ export default function PurchaseOrders() {
   const upload = useJsonAction<{ message: string }>("import-po");
   const errors = { ...(create.failure?.errors ?? {}), ...clientErrors };
   const set = <K extends keyof PoFormState>(k: K) => (v: PoFormState[K]) => setForm({ ...form, [k]: v });
+  const field = fieldBinder(form, set, errors);
   const save = () => {
     const input = poCreateInput(form);
     const found = validateWith(purchaseOrderCreateSchema, input);
@@ -100,7 +101,7 @@ export default function PurchaseOrders() {
                   New purchase order
                 </Text>
                 {create.failure && <Banner tone="critical" title="The purchase order was not created: correct the fields marked below." />}
-                <TextField label="PO number" value={form.number} onChange={set("number")} autoComplete="off" helpText="Your reference, e.g. PO-1001. Each number is used once." error={errorAt(errors, "number")} />
+                <TextField label="PO number" {...field("number")} helpText="Your reference, e.g. PO-1001. Each number is used once." />
                 <Select
                   label="Supplier"
                   options={[{ label: "No supplier (always on time)", value: "" }, ...suppliers.map((s) => ({ label: s.name, value: String(s.id) }))]}
@@ -121,11 +122,8 @@ export default function PurchaseOrders() {
                 <TextField
                   label="ETA"
                   type="date"
-                  value={form.eta}
-                  onChange={set("eta")}
-                  autoComplete="off"
+                  {...field("eta")}
                   helpText="The day the goods should arrive. A channel may promise them now if its promise window reaches this day."
-                  error={errorAt(errors, "eta")}
                 />
                 <TextField
                   label="Lines"

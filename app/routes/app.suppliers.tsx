@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useLoaderData } from "@remix-run/react";
 import { Banner, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { errorAt, validateWith, type FieldErrors } from "../components/forms";
+import { fieldBinder, validateWith, type FieldErrors } from "../components/forms";
 import { Empty } from "../components/Empty";
 import { RouteError } from "../components/RouteError";
 import { useJsonAction } from "../components/useJsonAction";
@@ -40,6 +40,7 @@ export default function Suppliers() {
   const action = useJsonAction<{ supplier: { name: string } }>();
   const errors = { ...(action.failure?.errors ?? {}), ...clientErrors };
   const set = (k: keyof typeof EMPTY) => (v: string) => setForm({ ...form, [k]: v });
+  const field = fieldBinder(form, set, errors);
   const save = () => {
     const { id, ...input } = form;
     const found = validateWith(id ? supplierUpdateSchema : supplierCreateSchema, input);
@@ -82,23 +83,17 @@ export default function Suppliers() {
               </Text>
               {action.ok && <Banner tone="success" title={`Saved ${action.ok.supplier.name}.`} />}
               {action.failure && <Banner tone="critical" title="The supplier was not saved: correct the fields marked below." />}
-              <TextField label="Name" value={form.name} onChange={set("name")} autoComplete="off" helpText="As on your purchase orders and in CSV imports." error={errorAt(errors, "name")} />
+              <TextField label="Name" {...field("name")} helpText="As on your purchase orders and in CSV imports." />
               <TextField
                 label="On-time rate"
-                value={form.onTimeRate}
-                onChange={set("onTimeRate")}
-                autoComplete="off"
+                {...field("onTimeRate")}
                 helpText="From 0 to 1: the share of units that arrive by the ETA (0.7 = 70%)."
-                error={errorAt(errors, "onTimeRate")}
               />
               <TextField
                 label="Typical delay (days)"
                 type="number"
-                value={form.delayDays}
-                onChange={set("delayDays")}
-                autoComplete="off"
+                {...field("delayDays")}
                 helpText="Days late, typically, for the units that miss the ETA: added to it when promising pre-orders."
-                error={errorAt(errors, "delayDays")}
               />
               <InlineStack gap="200">
                 <Button variant="primary" onClick={save} loading={action.busy}>

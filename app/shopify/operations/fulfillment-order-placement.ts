@@ -1,3 +1,4 @@
+import type { FulfillmentOrderNodes } from "./order-fulfillment-orders";
 import type { AdminClient } from "../client";
 
 /**
@@ -40,14 +41,7 @@ interface Data {
     id: string;
     order: {
       id: string;
-      fulfillmentOrders: {
-        nodes: {
-          id: string;
-          status: string;
-          assignedLocation: { location: { id: string } | null };
-          lineItems: { nodes: { remainingQuantity: number; lineItem: { id: string } }[] };
-        }[];
-      };
+      fulfillmentOrders: FulfillmentOrderNodes<{ remainingQuantity: number; lineItem: { id: string } }>;
     };
   } | null;
 }

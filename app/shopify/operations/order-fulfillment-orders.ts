@@ -57,16 +57,19 @@ export interface FulfillmentOrderView {
   lines: { id: string; remainingQuantity: number; inventoryItemId: string | null }[];
 }
 
+/** An order's `fulfillmentOrders` connection as our documents select it; lines differ per document. */
+export interface FulfillmentOrderNodes<Line> {
+  nodes: {
+    id: string;
+    status: string;
+    assignedLocation: { location: { id: string } | null };
+    lineItems: { nodes: Line[] };
+  }[];
+}
+
 interface OrderData {
   id: string;
-  fulfillmentOrders: {
-    nodes: {
-      id: string;
-      status: string;
-      assignedLocation: { location: { id: string } | null };
-      lineItems: { nodes: { id: string; remainingQuantity: number; inventoryItemId: string | null }[] };
-    }[];
-  };
+  fulfillmentOrders: FulfillmentOrderNodes<{ id: string; remainingQuantity: number; inventoryItemId: string | null }>;
 }
 
 /**

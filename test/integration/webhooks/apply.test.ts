@@ -1,9 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ShopifyDouble } from "../../shopify-double";
+import { describe, expect, it } from "vitest";
 import type { DeliveryRecord } from "../../shopify-double/webhooks";
 import { uniqueSuffix } from "../../support/factories";
-import { installShop, openWebProducer, post, startDouble, storeFor } from "./harness";
+import { doubleOnHandClock, installShop, post, storeFor } from "./harness";
 
 const { default: prisma } = await import("../../../app/db.server");
 const { getProducer } = await import("../../../app/jobs/producer.server");
@@ -18,29 +17,14 @@ const { sweepInbox } = await import("../../../app/services/sweeper.server");
  * the order it chooses, and runs the registered `webhooks` processor on each recorded row.
  */
 
-let clock = Date.UTC(2026, 10, 23, 10, 0, 0);
-let double: ShopifyDouble;
-let web: Awaited<ReturnType<typeof openWebProducer>>;
+const h = doubleOnHandClock();
+const tick = h.tick;
 const log = createLogger("error");
-
-beforeAll(async () => {
-  web = await openWebProducer();
-  double = await startDouble(null, () => clock);
-});
-
-afterAll(async () => {
-  await double?.close();
-  await web?.close();
-});
-
-const tick = (seconds = 1) => {
-  clock += seconds * 1000;
-};
 
 async function newShop(opts: { timezone?: string } = {}) {
   const domain = `apply-${uniqueSuffix()}.myshopify.com`;
-  double.seedStore(storeFor(domain));
-  const shop = await installShop(double, domain, opts);
+  h.double.seedStore(storeFor(domain));
+  const shop = await installShop(h.double, domain, opts);
   const channels = {
     online: await prisma.channel.create({ data: { shopId: shop.id, key: "online", name: "Online Store", priority: 1, matchSourceNames: ["web"] } }),
     amazon: await prisma.channel.create({ data: { shopId: shop.id, key: "amazon", name: "Amazon", priority: 2, matchSourceNames: ["amazon"] } }),
@@ -49,13 +33,13 @@ async function newShop(opts: { timezone?: string } = {}) {
   return { domain, shop, channels };
 }
 
-/** Deliveries the double produced since `from` for a shop (it sends nothing: no webhook URL). */
+/** Deliveries the h.double produced since `from` for a shop (it sends nothing: no webhook URL). */
 function produced(domain: string, from: number): DeliveryRecord[] {
-  return double.deliveries(domain).filter((d) => d.seq > from);
+  return h.double.deliveries(domain).filter((d) => d.seq > from);
 }
-const lastSeq = (domain: string) => double.deliveries(domain).at(-1)?.seq ?? 0;
+const lastSeq = (domain: string) => h.double.deliveries(domain).at(-1)?.seq ?? 0;
 
-/** Posts deliveries through the route actions (same webhook id as the double chose). */
+/** Posts deliveries through the route actions (same webhook id as the h.double chose). */
 async function deliver(domain: string, deliveries: DeliveryRecord[]) {
   for (const d of deliveries) {
     const res = await post(domain, d.topic, d.payload, { webhookId: d.webhookId, triggeredAt: d.triggeredAt });
@@ -93,10 +77,10 @@ describe("applying orders", () => {
     const { domain, shop, channels } = await newShop({ timezone: "America/New_York" });
     const from = lastSeq(domain);
     // 02:30 UTC on the 24th is still the 23rd in New York.
-    clock = Date.UTC(2026, 10, 24, 2, 30);
-    double.order({ shop: domain, id: 6001, sourceName: "pos", location: 102, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
-    double.order({ shop: domain, id: 6002, sourceName: "shopify_draft_order", b2b: true, shipBy: "2026-12-08", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 10 }] });
-    double.order({ shop: domain, id: 6003, sourceName: "amazon", location: 901, lines: [{ sku: "TEE-BLK-M", qty: 1 }] });
+    h.clock = Date.UTC(2026, 10, 24, 2, 30);
+    h.double.order({ shop: domain, id: 6001, sourceName: "pos", location: 102, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
+    h.double.order({ shop: domain, id: 6002, sourceName: "shopify_draft_order", b2b: true, shipBy: "2026-12-08", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 10 }] });
+    h.double.order({ shop: domain, id: 6003, sourceName: "amazon", location: 901, lines: [{ sku: "TEE-BLK-M", qty: 1 }] });
     await deliver(domain, produced(domain, from));
     await drain(shop.id);
 
@@ -124,9 +108,9 @@ describe("applying orders", () => {
   it("a cancel that arrives before its create ends cancelled", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
-    double.order({ shop: domain, id: 6101, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 4 }] });
+    h.double.order({ shop: domain, id: 6101, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 4 }] });
     tick();
-    double.cancel(6101, domain);
+    h.double.cancel(6101, domain);
     const all = produced(domain, from).filter((d) => d.topic.startsWith("orders/"));
     expect(all.map((d) => d.topic)).toEqual(["orders/create", "orders/cancelled", "orders/updated"]);
     await deliver(domain, [all[1], all[2], all[0]]);
@@ -141,9 +125,9 @@ describe("applying orders", () => {
   it("an older update after a newer one is ignored; a fulfilment is never counted twice", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
-    double.order({ shop: domain, id: 6201, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 3 }, { sku: "TEE-BLK-L", qty: 2 }] });
+    h.double.order({ shop: domain, id: 6201, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 3 }, { sku: "TEE-BLK-L", qty: 2 }] });
     tick(60);
-    double.fulfill(6201, 101, domain);
+    h.double.fulfill(6201, 101, domain);
     const events = produced(domain, from).filter((d) => /^(orders|fulfillments)\//.test(d.topic));
     const create = events.find((d) => d.topic === "orders/create")!;
     const fulfilment = events.find((d) => d.topic === "fulfillments/create")!;
@@ -199,15 +183,15 @@ describe("applying orders", () => {
   it("fulfillment_orders/moved reassigns the order's lines to where Shopify now has them", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
-    double.order({ shop: domain, id: 6301, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+    h.double.order({ shop: domain, id: 6301, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
     tick();
-    double.move(6301, 102, domain);
+    h.double.move(6301, 102, domain);
     const events = produced(domain, from);
     await deliver(domain, events.filter((d) => d.topic === "orders/create" || d.topic === "fulfillment_orders/moved"));
     await drain(shop.id);
     const brooklyn = await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 102n } } });
     expect((await order(shop.id, 6301))?.lines.map((l) => l.assignedLocationId)).toEqual([brooklyn.id]);
-    const calls = double.calls(domain).graphql.filter((c) => c.operationName === "FulfillmentOrderPlacement");
+    const calls = h.double.calls(domain).graphql.filter((c) => c.operationName === "FulfillmentOrderPlacement");
     expect(calls.length).toBe(1);
   });
 });
@@ -338,7 +322,7 @@ describe("exactly once under crashes, and shop isolation", () => {
   it("a worker crash after half the writes (the order, not yet its lines) leaves nothing applied; the retry applies once", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
-    double.order({ shop: domain, id: 6401, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
+    h.double.order({ shop: domain, id: 6401, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }, { sku: "TEE-BLK-L", qty: 1 }] });
     await deliver(domain, produced(domain, from));
     const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, topic: "orders/create" } });
 
@@ -401,10 +385,10 @@ describe("exactly once under crashes, and shop isolation", () => {
     const before = await snapshot();
 
     const from = lastSeq(a.domain);
-    double.order({ shop: a.domain, id: 6501, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 5 }] });
+    h.double.order({ shop: a.domain, id: 6501, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 5 }] });
     tick();
-    double.cancel(6501, a.domain);
-    double.stock("TEE-BLK-M", 101, 3, a.domain);
+    h.double.cancel(6501, a.domain);
+    h.double.stock("TEE-BLK-M", 101, 3, a.domain);
     await deliver(a.domain, produced(a.domain, from));
     await post(a.domain, "customers/redact", { shop_id: 1, shop_domain: a.domain, customer: { id: 5 }, orders_to_redact: [6501] });
     await post(a.domain, "app/uninstalled", { id: 1, domain: a.domain });
@@ -447,7 +431,7 @@ describe("uninstall and compliance", () => {
   it("customers/data_request exports what we hold for the customer's orders", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
-    double.order({ shop: domain, id: 6701, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+    h.double.order({ shop: domain, id: 6701, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
     await deliver(domain, produced(domain, from).filter((d) => d.topic === "orders/create"));
     await post(domain, "customers/data_request", { shop_id: 1, shop_domain: domain, customer: { id: 42, email: "x@example.com" }, orders_requested: [6701, 999] });
     await drain(shop.id);

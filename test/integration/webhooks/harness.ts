@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Worker } from "bullmq";
+import { afterAll, beforeAll } from "vitest";
 import type { Redis } from "ioredis";
 import { createShopifyDouble, hmacBase64, type ShopifyDouble } from "../../shopify-double";
 import type { StoreInput } from "../../shopify-double/store";
@@ -217,4 +218,28 @@ export async function openWebProducer(): Promise<{ close(): Promise<void> }> {
       await connection.quit().catch(() => connection.disconnect());
     },
   };
+}
+
+/**
+ * A Shopify double on a clock the test moves by hand (so updated_at values differ), and the web
+ * process's queue producer, opened before the file's tests and closed after them.
+ */
+export function doubleOnHandClock(start = Date.UTC(2026, 10, 23, 10, 0, 0)) {
+  const h = {
+    clock: start,
+    double: undefined as unknown as ShopifyDouble,
+    tick(seconds = 1) {
+      h.clock += seconds * 1000;
+    },
+  };
+  let web: { close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    web = await openWebProducer();
+    h.double = await startDouble(null, () => h.clock);
+  });
+  afterAll(async () => {
+    await h.double?.close();
+    await web?.close();
+  });
+  return h;
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ShopifyDouble } from "../../shopify-double";
+import { describe, expect, it } from "vitest";
 import type { DeliveryRecord } from "../../shopify-double/webhooks";
 import { uniqueSuffix } from "../../support/factories";
-import { installShop, openWebProducer, post, startDouble, storeFor } from "./harness";
+import { doubleOnHandClock, installShop, post, storeFor } from "./harness";
 
 const { default: prisma } = await import("../../../app/db.server");
 const { getProducer } = await import("../../../app/jobs/producer.server");
@@ -19,30 +18,15 @@ const { createAdminClient } = await import("../../../app/shopify/client");
  * fulfillment_orders/moved arrives; a merchant's move still asks where the lines are.
  */
 
-let clock = Date.UTC(2026, 10, 23, 10, 0, 0);
-let double: ShopifyDouble;
-let web: Awaited<ReturnType<typeof openWebProducer>>;
+const h = doubleOnHandClock();
+const tick = h.tick;
 const log = createLogger("error");
-
-beforeAll(async () => {
-  web = await openWebProducer();
-  double = await startDouble(null, () => clock);
-});
-
-afterAll(async () => {
-  await double?.close();
-  await web?.close();
-});
-
-const tick = (seconds = 1) => {
-  clock += seconds * 1000;
-};
 
 /** A shop whose Amazon channel publishes to channel location 901 and ships from 101. */
 async function newShop() {
   const domain = `route-${uniqueSuffix()}.myshopify.com`;
-  double.seedStore(storeFor(domain));
-  const shop = await installShop(double, domain);
+  h.double.seedStore(storeFor(domain));
+  const shop = await installShop(h.double, domain);
   const loc = (shopifyId: bigint) => prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId } } });
   const [l101, l102, l901] = [await loc(101n), await loc(102n), await loc(901n)];
   await prisma.channel.create({ data: { shopId: shop.id, key: "online", name: "Online Store", priority: 1, matchSourceNames: ["web"], publishKind: "in_place" } });
@@ -61,9 +45,9 @@ async function newShop() {
   return { domain, shop, amazon, l101, l102, l901 };
 }
 
-const lastSeq = (domain: string) => double.deliveries(domain).at(-1)?.seq ?? 0;
-const produced = (domain: string, from: number): DeliveryRecord[] => double.deliveries(domain).filter((d) => d.seq > from);
-const calls = (domain: string, operation: string) => double.calls(domain).graphql.filter((c) => c.operationName === operation && c.outcome !== "throttled");
+const lastSeq = (domain: string) => h.double.deliveries(domain).at(-1)?.seq ?? 0;
+const produced = (domain: string, from: number): DeliveryRecord[] => h.double.deliveries(domain).filter((d) => d.seq > from);
+const calls = (domain: string, operation: string) => h.double.calls(domain).graphql.filter((c) => c.operationName === operation && c.outcome !== "throttled");
 
 async function deliver(domain: string, deliveries: DeliveryRecord[]) {
   for (const d of deliveries) {
@@ -80,7 +64,7 @@ async function drain(shopId: number) {
 /** Amazon orders placed at the channel location, their webhooks applied (lines stored, location unknown). */
 async function amazonOrders(domain: string, shopId: number, ids: number[]) {
   const from = lastSeq(domain);
-  for (const id of ids) expect(double.order({ shop: domain, id, sourceName: "amazon", location: 901, lines: [{ sku: "TEE-BLK-M", qty: 1 }] }).accepted).toBe(true);
+  for (const id of ids) expect(h.double.order({ shop: domain, id, sourceName: "amazon", location: 901, lines: [{ sku: "TEE-BLK-M", qty: 1 }] }).accepted).toBe(true);
   await deliver(domain, produced(domain, from));
   await drain(shopId);
   const lines = await prisma.orderLine.findMany({ where: { shopId, order: { shopifyId: { in: ids.map(BigInt) } } } });
@@ -144,7 +128,7 @@ describe("routing channel-location orders", () => {
     // The merchant re-routes the order to Brooklyn: we do not know where its lines went, so we ask.
     tick();
     const beforeManual = lastSeq(domain);
-    double.move(6601, 102, domain);
+    h.double.move(6601, 102, domain);
     await deliver(domain, produced(domain, beforeManual).filter((d) => d.topic === "fulfillment_orders/moved"));
     await drain(shop.id);
     expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(1);
@@ -154,7 +138,7 @@ describe("routing channel-location orders", () => {
     // destination) but comes from 102, not the channel location: it asks too.
     tick();
     const beforeBack = lastSeq(domain);
-    double.move(6601, 101, domain);
+    h.double.move(6601, 101, domain);
     await deliver(domain, produced(domain, beforeBack).filter((d) => d.topic === "fulfillment_orders/moved"));
     await drain(shop.id);
     expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(2);
@@ -167,7 +151,7 @@ describe("routing channel-location orders", () => {
     tick();
     const from = lastSeq(domain);
     const notes: (string | null)[] = [];
-    const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: double.url });
+    const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: h.double.url });
     // Shopify answers the move only after its webhook was delivered and applied.
     const client = createAdminClient({
       shop: domain,
@@ -195,7 +179,7 @@ describe("routing channel-location orders", () => {
     const { domain, shop } = await newShop();
     await amazonOrders(domain, shop.id, [6661]);
     // Deactivated in Shopify (we have not heard yet): the move is refused with a user error.
-    const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: double.url });
+    const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: h.double.url });
     const client = createAdminClient({
       shop: domain,
       transport: async (req) => {
@@ -215,7 +199,7 @@ describe("routing channel-location orders", () => {
     await amazonOrders(a.domain, a.shop.id, [6701]);
     expect(await routeChannelOrders({ prisma }, a.shop.id, adminForShop(prisma, a.domain))).toBe(1);
     const rec = await prisma.routedMove.findFirstOrThrow({ where: { shopId: a.shop.id } });
-    // Shop B gets a payload naming the very same ids (Shopify ids are per shop in the double).
+    // Shop B gets a payload naming the very same ids (Shopify ids are per shop in the h.double).
     const payload = {
       original_fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${rec.fulfillmentOrderShopifyId}`, status: "open" },
       moved_fulfillment_order: { id: `gid://shopify/FulfillmentOrder/${rec.fulfillmentOrderShopifyId}`, status: "open" },
