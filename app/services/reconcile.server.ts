@@ -1,12 +1,13 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Producer } from "../jobs/producer.server";
-import type { Logger } from "../lib/logger";
+import { createLogger, type Logger } from "../lib/logger";
 import type { AdminClient } from "../shopify/client";
 import { CATALOGUE_QUERY } from "../shopify/operations/bulk-operation-run-query";
 import { READ_NAMES, readInventoryQuantities, type LevelRead } from "../shopify/operations/inventory-quantities";
 import { adminForShop } from "../shopify/transport.server";
 import { setLevels } from "../models/pushes.server";
 import { recomputeItem } from "./availability.server";
+import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 import { parseCatalogueJsonl, runBulkQuery } from "./sync.server";
 
 /**
@@ -100,12 +101,12 @@ export async function reconcileShop(
           drifted.add(itemId);
         }
       }
+      // With the repairs, durably: the recomputes survive Redis losing their jobs (the outbox).
+      await recordRecomputeRequests(tx, shopId, drifted);
     });
-    for (const itemId of drifted) {
-      result.driftedItems.push(itemId);
-      if (deps.producer) await deps.producer.enqueue("recompute", { shopId, itemId });
-      else await recomputeItem(deps, shopId, itemId, { cause: "reconciliation drift", enqueuePush: false });
-    }
+    result.driftedItems.push(...drifted);
+    if (deps.producer) await enqueueRequested(enqueueRecomputeWith(deps.producer), shopId, drifted, deps.log ?? createLogger("error"));
+    else for (const itemId of drifted) await recomputeItem(deps, shopId, itemId, { cause: "reconciliation drift", enqueuePush: false });
   }
   await prisma.shop.update({ where: { id: shopId }, data: { lastReconciledAt: new Date() } });
   deps.log?.info("reconciled", { shopId, ...result, driftedItems: result.driftedItems.length });

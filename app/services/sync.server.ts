@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Producer } from "../jobs/producer.server";
-import type { Logger } from "../lib/logger";
+import { createLogger, type Logger } from "../lib/logger";
 import { upsertItems, upsertProducts, upsertVariants } from "../models/catalog-import.server";
 import { setLevels, type LevelWrite } from "../models/pushes.server";
 import type { AdminClient } from "../shopify/client";
@@ -10,6 +10,7 @@ import { currentBulkOperation, type BulkOperationStatus } from "../shopify/opera
 import { READ_NAMES } from "../shopify/operations/inventory-quantities";
 import { readLocations } from "../shopify/operations/locations";
 import { adminForShop } from "../shopify/transport.server";
+import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 
 /**
  * Initial (and full) sync: locations by paging, then catalogue and stock by one bulk query whose
@@ -147,11 +148,13 @@ export async function syncShop(
     if (orphans > 0) deps.log?.warn("bulk rows without a parent", { shopId, orphans });
     await prisma.shop.update({ where: { id: shopId }, data: { syncObjectsTotal: objects + locations } });
     const itemIds = await importCatalogue(prisma, shopId, rows, locations);
+    // Recorded before the sync counts as done: a crash here re-runs the sync, which records them again.
+    await recordRecomputeRequests(prisma, shopId, itemIds);
     await prisma.shop.update({
       where: { id: shopId },
       data: { syncStatus: "done", syncFinishedAt: new Date(), syncObjectsImported: objects + locations, syncBulkOperationId: null },
     });
-    if (deps.producer) for (const itemId of itemIds) await deps.producer.enqueue("recompute", { shopId, itemId });
+    if (deps.producer) await enqueueRequested(enqueueRecomputeWith(deps.producer), shopId, itemIds, deps.log ?? createLogger("error"));
     deps.log?.info("sync done", { shopId, mode, objects, items: itemIds.length });
     return { objects, items: itemIds.length, locations };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { enqueueRecomputeWith, recordRecomputeRequests } from "../recompute-outbox.server";
 import type { PrismaClient } from "@prisma/client";
 import type { Producer } from "../../jobs/producer.server";
 import type { QueueDepth, QueueDepthReader } from "./queue-depth.server";
@@ -183,6 +184,7 @@ export async function retryPush(
     return { found: true, action: "resend", items: new Set(job.entries.map((e) => e.itemId)).size };
   }
   const items = [...new Set(job.entries.map((e) => e.itemId))];
-  for (const itemId of items) await producer.enqueue("recompute", { shopId, itemId });
+  await recordRecomputeRequests(prisma, shopId, items);
+  await enqueueRecomputeWith(producer)(shopId, items);
   return { found: true, action: "recompute", items: items.length };
 }
