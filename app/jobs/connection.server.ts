@@ -15,6 +15,25 @@ export function createRedisConnection(url: string, role: ConnectionRole, name = 
 }
 
 /**
+ * Resolves once the connection is ready, or rejects after `ms` with `message` (given the
+ * connection's status): callers fail fast instead of queueing commands on a dead connection.
+ */
+export function whenReady(connection: Redis, ms: number, message: (status: string) => string): Promise<void> {
+  if (connection.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      connection.off("ready", onReady);
+      reject(new Error(message(connection.status)));
+    }, ms);
+    connection.once("ready", onReady);
+  });
+}
+
+/**
  * Logs a connection's trouble without flooding: the first error, then at most one reminder per
  * `quietMs` while it keeps failing, and one line when it is back.
  */

@@ -2,7 +2,7 @@ import { Queue, type Job, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "../env.server";
 import { createLogger, type Logger } from "../lib/logger";
-import { createRedisConnection, watchConnection } from "./connection.server";
+import { createRedisConnection, watchConnection, whenReady } from "./connection.server";
 import { jobOptionsFor, parsePayload, queues, type PayloadOf, type QueueName } from "./contract";
 
 export type EnqueueOptions = Pick<JobsOptions, "delay" | "priority">;
@@ -18,20 +18,6 @@ export interface Producer {
 
 const READY_WAIT_MS = 1_000;
 
-function connectionReady(connection: Redis, ms: number): Promise<void> {
-  if (connection.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      connection.off("ready", onReady);
-      reject(new Error(`Redis is not available (connection ${connection.status}); nothing was enqueued`));
-    }, ms);
-    connection.once("ready", onReady);
-  });
-}
 
 export function createProducer(opts: { connection: Redis; prefix: string; log?: Logger }): Producer {
   const log = opts.log ?? createLogger();
@@ -54,7 +40,7 @@ export function createProducer(opts: { connection: Redis; prefix: string; log?: 
       const data = parsePayload(name, payload);
       // A Queue first used before its connection is ready keeps that failed start for good (every
       // later add fails too), so wait briefly for the connection and otherwise fail fast.
-      await connectionReady(opts.connection, READY_WAIT_MS);
+      await whenReady(opts.connection, READY_WAIT_MS, (status) => `Redis is not available (connection ${status}); nothing was enqueued`);
       return queue(name).add(queues[name].job, data, jobOptionsFor(name, data, options));
     },
     async close() {

@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { env } from "../../env.server";
-import { createRedisConnection } from "../../jobs/connection.server";
+import { createRedisConnection, whenReady } from "../../jobs/connection.server";
 import { QUEUE_NAMES, type QueueName } from "../../jobs/contract";
 
 export interface QueueDepth {
@@ -20,20 +20,6 @@ declare global {
   var ringfenceQueueCounter: { connection: Redis; queues: Map<QueueName, Queue> } | undefined;
 }
 
-function ready(connection: Redis, ms: number): Promise<void> {
-  if (connection.status === "ready") return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      connection.off("ready", onReady);
-      reject(new Error(`Redis is not reachable (connection ${connection.status})`));
-    }, ms);
-    connection.once("ready", onReady);
-  });
-}
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,7 +43,7 @@ export const readQueueDepths: QueueDepthReader = async () => {
     globalThis.ringfenceQueueCounter = { connection, queues: new Map() };
   }
   const counter = globalThis.ringfenceQueueCounter;
-  await ready(counter.connection, 1_500);
+  await whenReady(counter.connection, 1_500, (status) => `Redis is not reachable (connection ${status})`);
   return Promise.all(
     QUEUE_NAMES.map(async (name) => {
       let q = counter.queues.get(name);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
 import { createRedisConnection } from "../../../app/jobs/connection.server";
 import { createItem, createLocation, createOrder, createShop, seedShopGraph, setLevel, uniqueSuffix } from "../../support/factories";
-import { act, closeQueues, dropSessions, importRoutes, storeOfflineSession, useAppEnv, type Routes } from "./harness";
+import { act, dropSessions, importRoutes, type Routes, storeOfflineSession, teardownShops, useAppEnv } from "./harness";
 
 const suffix = uniqueSuffix();
 const shopA = `admin-actions-${suffix}.myshopify.com`;
@@ -23,12 +23,7 @@ beforeAll(async () => {
   await storeOfflineSession(shopA);
 });
 
-afterAll(async () => {
-  await closeQueues();
-  await dropSessions([shopA]);
-  await prisma.shop.deleteMany({ where: { domain: shopA } });
-  restoreEnv();
-});
+afterAll(() => teardownShops([shopA], restoreEnv));
 
 describe("channels", () => {
   it("creates a channel from the form and redirects to it; audited as the session's staff member", async () => {

@@ -124,3 +124,11 @@ export async function closeQueues(): Promise<void> {
   globalThis.ringfenceProducer = undefined;
   await producer?.close();
 }
+
+/** After a file's tests: queues closed, the shops' sessions and rows gone, the environment restored. */
+export async function teardownShops(shops: string[], restoreEnv: () => void): Promise<void> {
+  await closeQueues();
+  await dropSessions(shops);
+  await prisma.shop.deleteMany({ where: { domain: { in: shops } } });
+  restoreEnv();
+}

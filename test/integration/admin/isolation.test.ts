@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
 import { createItem, createLocation, createShop, seedShopGraph, uniqueSuffix } from "../../support/factories";
-import { act, closeQueues, dropSessions, importRoutes, load, storeOfflineSession, useAppEnv, type Routes } from "./harness";
+import { act, importRoutes, load, type Routes, storeOfflineSession, teardownShops, useAppEnv } from "./harness";
 
 const suffix = uniqueSuffix();
 const shopA = `admin-iso-a-${suffix}.myshopify.com`;
@@ -51,12 +51,7 @@ beforeAll(async () => {
   snapshotOfA = await stateOfA();
 });
 
-afterAll(async () => {
-  await closeQueues();
-  await dropSessions([shopA, shopB]);
-  await prisma.shop.deleteMany({ where: { domain: { in: [shopA, shopB] } } });
-  restoreEnv();
-});
+afterAll(() => teardownShops([shopA, shopB], restoreEnv));
 
 describe("shop B's token cannot read shop A's data", () => {
   it("gets 404 for each of A's entities by id", async () => {

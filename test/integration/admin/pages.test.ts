@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
 import { createItem, createShop, seedShopGraph, uniqueSuffix } from "../../support/factories";
-import { closeQueues, dropSessions, importRoutes, load, storeOfflineSession, useAppEnv, type Routes } from "./harness";
+import { importRoutes, load, type Routes, storeOfflineSession, teardownShops, useAppEnv } from "./harness";
 
 const suffix = uniqueSuffix();
 const shopA = `admin-pages-${suffix}.myshopify.com`;
@@ -29,12 +29,7 @@ beforeAll(async () => {
   await storeOfflineSession(shopA);
 });
 
-afterAll(async () => {
-  await closeQueues();
-  await dropSessions([shopA]);
-  await prisma.shop.deleteMany({ where: { domain: shopA } });
-  restoreEnv();
-});
+afterAll(() => teardownShops([shopA], restoreEnv));
 
 describe("the admin pages load the session's shop's data", () => {
   it("dashboard: sync progress, channel health from snapshots, pushes and queue depth", async () => {
