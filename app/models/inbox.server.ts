@@ -68,10 +68,6 @@ export async function markFailed(db: Db, shopId: number, inboxId: number, error:
   });
 }
 
-export function getDelivery(db: Db, shopId: number, inboxId: number) {
-  return db.webhookInbox.findFirst({ where: { id: inboxId, shopId } });
-}
-
 /**
  * The delivery and its shop in one raw round trip (the hot path of every webhook job; a model
  * query costs several times a raw one in CPU here).

@@ -4,10 +4,6 @@ import type { Prisma } from "@prisma/client";
 
 type Db = Prisma.TransactionClient;
 
-export function findShopByDomain(db: Db, domain: string) {
-  return db.shop.findUnique({ where: { domain } });
-}
-
 /** The shop's id by domain in one raw read (every webhook delivery asks). */
 export async function findShopIdByDomain(db: Db, domain: string): Promise<number | null> {
   const rows = await db.$queryRaw<{ id: number }[]>`SELECT id FROM shops WHERE domain = ${domain}`;
