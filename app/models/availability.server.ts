@@ -21,7 +21,10 @@ export async function loadItemInputs(db: Db, shopId: number, itemId: number) {
          LEFT JOIN variants v ON v.id = i."variantId" AND v."shopId" = i."shopId"
          LEFT JOIN products p ON p.id = v."productId" AND p."shopId" = i."shopId"
          WHERE i.id = ${itemId} AND i."shopId" = ${shopId}) x) AS item,
-      (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'name', name, 'quantity', quantity)), '[]'::json)
+      (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'name', name, 'quantity', quantity,
+                -- Stored after the item's last order-line change: a reading that already reflects every order we know.
+                'afterLines', "updatedAt" >= (SELECT coalesce(max(ol."updatedAt"), '-infinity') FROM order_lines ol
+                                              WHERE ol."shopId" = ${shopId} AND ol."itemId" = ${itemId}))), '[]'::json)
          FROM inventory_levels WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS levels,
       (SELECT coalesce(json_agg(json_build_object('id', l.id, 'openQuantity', l."openQuantity", 'assignedLocationId', l."assignedLocationId",
                 'dueDate', l."dueDate", 'preOrder', l."preOrder", 'channelId', o."channelId", 'shipBy', o."shipBy",
@@ -91,7 +94,7 @@ interface RawInputs {
     tags: string[] | null;
     collections: string[] | null;
   } | null;
-  levels: { locationId: number; name: string; quantity: number }[];
+  levels: { locationId: number; name: string; quantity: number; afterLines: boolean }[];
   lines: {
     id: number;
     openQuantity: number;

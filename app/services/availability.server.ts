@@ -348,7 +348,9 @@ function itemParts(sn: ShopNetwork, inputs: ItemInputs, asOf: string, now: Date,
   const add = (facility: string, qty: number) => (onHand[facility] = (onHand[facility] ?? 0) + qty);
   const committed = new Map<number, number>();
   for (const l of inputs.levels) {
-    if (l.name === "committed") committed.set(l.locationId, l.quantity);
+    // Shopify's committed is only re-read now and then; an order changed since (cancelled,
+    // refunded, shipped) makes that reading stale, and its units would look like an unknown sale.
+    if (l.name === "committed" && l.afterLines) committed.set(l.locationId, l.quantity);
     if (!sn.facilityIds.has(l.locationId)) continue;
     if (l.name === "available" || l.name === "reserved" || l.name === "safety_stock") add(String(l.locationId), l.quantity);
   }
