@@ -58,16 +58,12 @@ async function setup(processor: Processor<"health">) {
   return { producer, events, inspect, lines, stop, workerRedis };
 }
 
-function untilActive(events: QueueEvents, jobId: string) {
-  return new Promise<void>((resolve) => {
-    const onActive = ({ jobId: id }: { jobId: string }) => {
-      if (id === jobId) {
-        events.off("active", onActive);
-        resolve();
-      }
-    };
-    events.on("active", onActive);
-  });
+// Resolved by the processor itself when it starts: a QueueEvents "active" event can be missed
+// when the job starts before the events stream's first read (it reads from "$").
+function startedSignal() {
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  return { running, started };
 }
 
 describe("register()", () => {
@@ -90,13 +86,15 @@ describe("shutdown()", () => {
   it("waits for an active job to finish before closing anything", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { producer, events, inspect, lines, stop } = await setup(async (payload) => {
+    const { running, started } = startedSignal();
+    const { producer, inspect, lines, stop } = await setup(async (payload) => {
+      started();
       await gate;
       return { nonce: payload.nonce };
     });
     const nonce = randomUUID();
     const job = await producer.enqueue("health", { nonce });
-    await untilActive(events, job.id!);
+    await running;
 
     const stopping = stop(10_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -118,19 +116,21 @@ describe("shutdown()", () => {
   });
 
   it("cancels a job that outlives the timeout and leaves it to be retried", async () => {
-    const { events, inspect, lines, stop } = await setup(
+    const { running, started } = startedSignal();
+    const { inspect, lines, stop } = await setup(
       (_payload, _job, { signal }) =>
         new Promise((_resolve, reject) => {
+          started();
           signal?.addEventListener("abort", () => reject(new Error("cancelled by shutdown")));
         }),
     );
     // Retriable, as every domain job is.
     const job = await inspect.add("ping", { nonce: randomUUID() }, { attempts: 3 });
-    await untilActive(events, job.id!);
+    await running;
 
-    const started = Date.now();
+    const stopAt = Date.now();
     expect(await stop(300)).toEqual({ forced: true });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - stopAt).toBeLessThan(5_000);
     expect(lines.find((l) => l.msg.startsWith("shutdown: active jobs outlived the timeout"))?.level).toBe("warn");
     expect(lines.map((l) => l.msg)).toContain("shutdown: database disconnected");
     // Back in line for another worker, or still locked until its lock expires and it is retried
