@@ -23,20 +23,35 @@ export interface PendingEntry {
 }
 
 /**
- * Replaces the item's not-yet-sent entries with `entries` (only the latest plan matters), adding
+ * A recompute's plan. `changes` holds the entries that differ from `base` (what we believed
+ * Shopify holds when the inputs were read); `targets` holds every target, changed or not.
+ */
+export interface PendingPlan {
+  base: ReadonlyMap<string, { available: number; heldByUs: number }>;
+  changes: PendingEntry[];
+  targets: PendingEntry[];
+}
+
+/**
+ * Replaces the item's not-yet-sent entries with the plan's (only the latest plan matters), adding
  * them to the shop's open job of each kind. Run inside a transaction. Recomputes of one shop run
  * side by side: each holds the open job row FOR SHARE (they do not wait for each other), which is
  * enough to keep the push service from freezing the job under them (its FOR UPDATE waits), and
  * none waits for a freeze either (SKIP LOCKED: a job being frozen is passed over for a new one).
  * A job may collect more than 250 entries here; freezeNextJob splits it.
+ *
+ * A target equal to the base is left out, unless a write of the item is in flight (being frozen
+ * or sent) or landed since the base was read: that write moves the level after the base, so the
+ * plan keeps every target and the freeze compares them with the level the write leaves. (Else a
+ * push planned before a cancel lands after the recompute that saw the cancel, and stays.)
  */
 export async function replacePendingEntries(
   db: Prisma.TransactionClient,
   shopId: number,
   itemId: number,
-  entries: PendingEntry[],
+  plan: PendingPlan,
   meta: { actor: string; cause: string },
-): Promise<{ jobIds: number[] }> {
+): Promise<{ jobIds: number[]; entries: number }> {
   // Entries a freeze has locked are being sent as they are: leave them (SKIP LOCKED, no waiting);
   // the new plan goes to a job frozen after that one, from the levels its result leaves.
   await db.$executeRaw`
@@ -44,6 +59,7 @@ export async function replacePendingEntries(
       SELECT e.id FROM "push_job_entries" e JOIN "push_jobs" j ON j.id = e."pushJobId"
       WHERE j."shopId" = ${shopId} AND j.status = 'pending' AND e."shopId" = ${shopId} AND e."itemId" = ${itemId}
       FOR UPDATE OF e SKIP LOCKED)`;
+  const entries = sameEntries(plan.changes, plan.targets) || (await baseStillHolds(db, shopId, itemId, plan.base)) ? plan.changes : plan.targets;
   const jobIds: number[] = [];
   for (const kind of ["available", "reserved"] as const) {
     const mine = entries.filter((e) => e.kind === kind);
@@ -56,7 +72,49 @@ export async function replacePendingEntries(
                   ${mine.map((e) => e.ats)}::int[]) AS t("locationId", "channelId", "after", "ats")`;
     jobIds.push(jobId);
   }
-  return { jobIds };
+  return { jobIds, entries: entries.length };
+}
+
+const sameEntries = (a: PendingEntry[], b: PendingEntry[]) =>
+  a.length === b.length && a.every((e, i) => e.kind === b[i].kind && e.locationId === b[i].locationId && e.after === b[i].after);
+
+/**
+ * No write of the item is in flight (an entry left after the DELETE above is locked by a freeze;
+ * a sent job's live entry is on its way to Shopify), and our levels and holds still equal `base`.
+ */
+async function baseStillHolds(db: Prisma.TransactionClient, shopId: number, itemId: number, base: PendingPlan["base"]): Promise<boolean> {
+  const rows = await db.$queryRaw<{ busy: boolean; levels: { locationId: number; quantity: number }[]; held: { locationId: number; quantity: number }[] }[]>`
+    SELECT
+      EXISTS (SELECT 1 FROM push_job_entries e JOIN push_jobs j ON j.id = e."pushJobId" AND j."shopId" = e."shopId"
+              WHERE e."shopId" = ${shopId} AND e."itemId" = ${itemId}
+                AND (j.status = 'pending' OR (j.status = 'sent' AND e.result IS NULL AND e.before IS NOT NULL))) AS busy,
+      (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'quantity', quantity)), '[]'::json)
+         FROM inventory_levels WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND name = 'available') AS levels,
+      (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'quantity', quantity)), '[]'::json)
+         FROM pushed_quantities WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND name = 'reserved') AS held`;
+  const r = rows[0];
+  if (r.busy) return false;
+  const now = knownFrom(r.levels, r.held);
+  if (now.size !== base.size) return false;
+  for (const [location, k] of now) {
+    const b = base.get(location);
+    if (!b || b.available !== k.available || b.heldByUs !== k.heldByUs) return false;
+  }
+  return true;
+}
+
+/** What we believe Shopify holds per location id: `available` from our levels, our holds in `reserved`. */
+export function knownFrom(
+  available: readonly { locationId: number; quantity: number }[],
+  held: readonly { locationId: number; quantity: number }[],
+): Map<string, { available: number; heldByUs: number }> {
+  const known = new Map<string, { available: number; heldByUs: number }>();
+  for (const l of available) known.set(String(l.locationId), { available: l.quantity, heldByUs: 0 });
+  for (const h of held) {
+    const k = known.get(String(h.locationId));
+    if (k) k.heldByUs = h.quantity;
+  }
+  return known;
 }
 
 async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<number> {

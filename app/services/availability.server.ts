@@ -18,13 +18,13 @@ import {
   type ReservationDef,
   type RuleDef,
 } from "../domain";
-import { planPushes, type KnownLevel, type PublishTarget } from "../domain/push-plan";
+import { planPushes, type PublishTarget } from "../domain/push-plan";
 import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
 import { dayIn } from "../lib/day";
 import { loadItemInputs, saveSnapshots, savePools, soldSince, type ItemInputs, type PoolRow, type SnapshotRow } from "../models/availability.server";
 import { loadNetworkConfig, networkConfigVersion, type NetworkConfig } from "../models/network.server";
-import { replacePendingEntries, type PendingEntry } from "../models/pushes.server";
+import { knownFrom, replacePendingEntries, type PendingEntry, type PendingPlan } from "../models/pushes.server";
 
 /**
  * Recompute one item: load its inputs → the engine's per-item path → persist snapshots, history
@@ -281,32 +281,33 @@ export async function recomputeItem(
     carves: sn.net.facilityIds.map((f, i) => ({ locationId: Number(f), quantity: result.placed[c * sn.net.nF + i] })),
   }));
 
-  const known = new Map<string, KnownLevel>();
-  for (const l of inputs.levels) if (l.name === "available") known.set(String(l.locationId), { available: l.quantity, heldByUs: 0 });
-  for (const h of inputs.held) {
-    const k = known.get(String(h.locationId));
-    if (k) k.heldByUs = h.quantity;
-  }
+  const known = knownFrom(inputs.levels.filter((l) => l.name === "available"), inputs.held);
   const plan = planPushes({ ats, targets: sn.targets, known });
-  const entries: PendingEntry[] = plan.changes.map((ch) => ({
-    kind: ch.kind === "set" ? "available" : "reserved",
-    locationId: Number(ch.location),
-    channelId: Number(ch.channel),
-    after: ch.to,
-    ats: ats[ch.channel],
-  }));
+  const entry = (kind: "set" | "move", location: string, channel: string, after: number): PendingEntry => ({
+    kind: kind === "set" ? "available" : "reserved",
+    locationId: Number(location),
+    channelId: Number(channel),
+    after,
+    ats: ats[channel],
+  });
+  const pending: PendingPlan = {
+    base: known,
+    changes: plan.changes.map((ch) => entry(ch.kind, ch.location, ch.channel, ch.to)),
+    // In the order of `changes` (by location), so an all-changed plan is recognised as such.
+    targets: [...plan.targets].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([location, t]) => entry(t.kind, location, t.channel, t.to)),
+  };
   for (const s of plan.skipped) deps.log?.warn("push target skipped", { shopId, itemId, ...s });
 
-  const saved = await prisma.$transaction(async (tx) => {
+  const { changed: saved, entries } = await prisma.$transaction(async (tx) => {
     const { changed } = await saveSnapshots(tx, shopId, itemId, snapshots, now);
     if (poolRows.length > 0) await savePools(tx, shopId, itemId, poolRows);
-    await replacePendingEntries(tx, shopId, itemId, entries, { actor: "worker:recompute", cause: opts.cause ?? `recompute item ${itemId}` });
-    return changed;
+    const { entries } = await replacePendingEntries(tx, shopId, itemId, pending, { actor: "worker:recompute", cause: opts.cause ?? `recompute item ${itemId}` });
+    return { changed, entries };
   });
-  if (entries.length > 0 && opts.enqueuePush !== false && deps.producer) {
+  if (entries > 0 && opts.enqueuePush !== false && deps.producer) {
     await deps.producer.enqueue("push", { shopId }, { delay: deps.pushDelayMs ?? DEFAULT_PUSH_DELAY_MS });
   }
-  return { itemId, ats, atp, historyPoints: saved, pendingEntries: entries.length, rebalanced };
+  return { itemId, ats, atp, historyPoints: saved, pendingEntries: entries, rebalanced };
 }
 
 interface Parts {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
 import { recomputeItem } from "../../../app/services/availability.server";
 import { pushShop } from "../../../app/services/push.server";
+import { believedLevels, freezeNextJob, knownFrom, replacePendingEntries } from "../../../app/models/pushes.server";
 import { ShopThrottle } from "../../../app/shopify/throttle";
 import { fetchTransport, sessionTokenLookup } from "../../../app/shopify/transport.server";
 import { inventoryWrites, levelAt, shopDomain, startBench, startWorkers, storeFor, type Bench } from "./harness";
@@ -82,6 +83,79 @@ describe("recompute → push on the real queue", () => {
     expect(at101.available).toBe(38);
     const snap = await prisma.availabilitySnapshot.findFirstOrThrow({ where: { shopId: ctx.shopId, itemId: item.id, channelId: ctx.web.id } });
     expect(snap.ats).toBe(38);
+  });
+});
+
+describe("a write in flight while its item is recomputed", () => {
+  const shop = shopDomain("inflight");
+  let bench: Bench;
+  let ctx: Awaited<ReturnType<typeof syncWithAmazon>>;
+  beforeAll(async () => {
+    bench = await startBench([storeFor(shop, [{ sku: "TEE-BLK-L", item: 9003, onHand: { "101": 40 } }])]);
+    ctx = await syncWithAmazon(bench, shop);
+  });
+  afterAll(() => bench.close());
+
+  const push = () => pushShop({ prisma, adminFor: (d) => bench.adminFor(d) }, ctx.shopId);
+  const freeze = () => prisma.$transaction((tx) => freezeNextJob(tx, ctx.shopId, (entries) => believedLevels(tx, ctx.shopId, entries)));
+
+  it("a cancel recomputed while the order's push is on its way is pushed after it lands", async () => {
+    const item = await itemOf(ctx.shopId, "TEE-BLK-L");
+    await recomputeItem({ prisma }, ctx.shopId, item.id);
+    await push();
+    expect(levelAt(bench.double, shop, 901, "TEE-BLK-L").available).toBe(20);
+
+    // A web order for 4 at 101: Amazon's ATS (half of ATP) 20 → 18, frozen and sent (Shopify has not answered yet).
+    expect(bench.double.order({ shop, id: 7001, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-L", qty: 4 }] }).accepted).toBe(true);
+    const order = await mirrorOrder(ctx.shopId, { shopifyId: 7001, channelId: ctx.web.id, itemId: item.id, qty: 4, locationId: ctx.l101.id, sourceName: "web" });
+    await mirrorLevels(bench, shop, [item.id]);
+    expect((await recomputeItem({ prisma }, ctx.shopId, item.id)).ats[String(ctx.amazon.id)]).toBe(18);
+    expect(await freeze()).not.toBeNull();
+
+    // The order is cancelled before the write lands: ATS is back to 20, which is what our levels
+    // still say 901 holds; but the write in flight will leave 18 there, so 20 must be planned.
+    bench.double.cancel(7001, shop);
+    await prisma.order.update({ where: { id: order.id }, data: { cancelledAt: new Date() } });
+    await mirrorLevels(bench, shop, [item.id]);
+    const again = await recomputeItem({ prisma }, ctx.shopId, item.id);
+    expect(again.ats[String(ctx.amazon.id)]).toBe(20);
+    // Every target of the item is planned (the freeze drops those already there).
+    const planned = await prisma.pushJobEntry.findMany({ where: { shopId: ctx.shopId, itemId: item.id, pushJob: { status: "pending" } } });
+    expect(again.pendingEntries).toBe(planned.length);
+    expect(planned.filter((e) => e.locationId === ctx.l901.id).map((e) => e.after)).toEqual([20]);
+
+    // The in-flight job goes first (18), then the new plan from the level it left (18 → 20).
+    await push();
+    expect(levelAt(bench.double, shop, 901, "TEE-BLK-L").available).toBe(20);
+    const log = bench.double.calls(shop).inventory.filter((c) => c.locationId === 901 && c.name === "available" && c.actor === "app");
+    expect(log.map((c) => c.delta)).toEqual([20, -2, 2]);
+  });
+
+  it("a plan read before a write landed is checked against the level it left", async () => {
+    const item = await itemOf(ctx.shopId, "TEE-BLK-L");
+    const at901 = () => prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: ctx.shopId, itemId: item.id, locationId: ctx.l901.id, name: "available" } });
+    expect((await at901()).quantity).toBe(20);
+    const entry = { kind: "available" as const, locationId: ctx.l901.id, channelId: ctx.amazon.id, after: 20, ats: 20 };
+    const meta = { actor: "test", cause: "test" };
+    // The base the plan was made from still holds: nothing to write.
+    const stored = async () =>
+      knownFrom(
+        await prisma.inventoryLevel.findMany({ where: { shopId: ctx.shopId, itemId: item.id, name: "available" } }),
+        await prisma.pushedQuantity.findMany({ where: { shopId: ctx.shopId, itemId: item.id, name: "reserved" } }),
+      );
+    const base = await stored();
+    const same = await prisma.$transaction((tx) => replacePendingEntries(tx, ctx.shopId, item.id, { base, changes: [], targets: [entry] }, meta));
+    expect(same.entries).toBe(0);
+    // The plan was read when 901 held 18 (a write landed since): the target is written anyway.
+    const older = await stored();
+    older.set(String(ctx.l901.id), { available: 18, heldByUs: 0 });
+    const moved = await prisma.$transaction((tx) => replacePendingEntries(tx, ctx.shopId, item.id, { base: older, changes: [], targets: [entry] }, meta));
+    expect(moved.entries).toBe(1);
+    // The freeze finds it already there and sends nothing.
+    const jobId = await freeze();
+    const job = await prisma.pushJob.findFirstOrThrow({ where: { id: jobId!, shopId: ctx.shopId }, include: { entries: true } });
+    expect(job.status).toBe("succeeded");
+    expect(job.entries.map((e) => e.result)).toEqual(["skipped: already there"]);
   });
 });
 
