@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { lockEntity } from "./entity-lock.server";
 
 /**
  * Locations, products, variants and inventory items, always scoped by shop. Webhooks arrive in
@@ -122,6 +123,8 @@ export type ProductUpsert = { applied: false } | { applied: true; itemIds: numbe
  * sends after every stock change costs nothing.
  */
 export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Promise<ProductUpsert> {
+  // Two updates of one product applied side by side: the older must see the newer, not overwrite it.
+  await lockEntity(db, "product", shopId, p.shopifyId);
   const existing = await db.product.findUnique({
     where: { shopId_shopifyId: { shopId, shopifyId: p.shopifyId } },
     include: { variants: { include: { inventoryItem: { select: { id: true, sku: true, shopifyId: true } } } } },

@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { ChannelOrderRules } from "../domain/classify";
 import type { OrderLineState, OrderState } from "../domain/order-state";
+import { lockEntity } from "./entity-lock.server";
 
 /** Orders and their lines, scoped by shop. Shopify ids are bigint; line ids as strings in the domain. */
 
@@ -34,6 +35,10 @@ export interface StoredOrder extends OrderState {
 
 /** Loads an order and locks its row until the transaction ends (concurrent deliveries of one order queue up). */
 export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Promise<(StoredOrder & { id: number }) | null> {
+  // A row lock cannot cover an order not stored yet: two deliveries of a new order (a create and
+  // its cancel, applied side by side) would both find nothing, and the later commit would
+  // overwrite the newer state. The order's advisory lock serialises them whether or not it exists.
+  await lockEntity(tx, "order", shopId, shopifyId);
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT "id" FROM "orders" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} FOR UPDATE`;
   if (rows.length === 0) return null;

@@ -10,6 +10,8 @@ const { createLogger } = await import("../../../app/lib/logger");
 const { processors } = await import("../../../workers/processors");
 const { applyDelivery } = await import("../../../app/services/apply-delivery.server");
 const { sweepInbox } = await import("../../../app/services/sweeper.server");
+const { applyOrder } = await import("../../../app/services/apply-orders.server");
+const { parseTopicPayload } = await import("../../../app/services/apply-payloads.server");
 
 /**
  * Applying deliveries: the double produces the exact payloads Shopify would send (with a clock we
@@ -120,6 +122,42 @@ describe("applying orders", () => {
     expect(o?.lines.map((l) => l.openQuantity)).toEqual([0]);
     const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, topic: "orders/create" } });
     expect(rows[0]).toMatchObject({ status: "done", error: "stale: the stored order is newer" });
+  });
+
+  it("a create and its cancel applied side by side by two workers end cancelled", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    h.double.order({ shop: domain, id: 6151, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+    tick();
+    h.double.cancel(6151, domain);
+    const [create, cancel] = produced(domain, from).filter((d) => d.topic === "orders/create" || d.topic === "orders/cancelled");
+    await deliver(domain, [create, cancel]);
+    const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, topic: { in: ["orders/create", "orders/cancelled"] } } });
+    const ctxFor = (tx: Parameters<Parameters<typeof prisma.$transaction>[0]>[0], topic: string) => ({ tx, shop, delivery: rows.find((r) => r.topic === topic)!, log });
+    const payload = (topic: "orders/create" | "orders/cancelled") => {
+      const parsed = parseTopicPayload(topic, rows.find((r) => r.topic === topic)!.payload);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return parsed.data;
+    };
+    // The cancel's worker stores the (new) order and has not committed yet when the create's
+    // worker starts on the same order.
+    let commitCancel!: () => void;
+    const holding = new Promise<void>((resolve) => (commitCancel = resolve));
+    let cancelApplied!: () => void;
+    const applied = new Promise<void>((resolve) => (cancelApplied = resolve));
+    const first = prisma.$transaction(async (tx) => {
+      await applyOrder(ctxFor(tx, "orders/cancelled"), payload("orders/cancelled"));
+      cancelApplied();
+      await holding;
+    });
+    await applied;
+    const second = prisma.$transaction((tx) => applyOrder(ctxFor(tx, "orders/create"), payload("orders/create")));
+    setTimeout(commitCancel, 200);
+    await first;
+    expect(await second).toMatchObject({ note: "stale: the stored order is newer" });
+    const o = await order(shop.id, 6151);
+    expect(o?.cancelledAt).not.toBeNull();
+    expect(o?.lines.map((l) => l.openQuantity)).toEqual([0]);
   });
 
   it("an older update after a newer one is ignored; a fulfilment is never counted twice", async () => {
