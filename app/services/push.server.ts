@@ -21,6 +21,7 @@ import { fulfillmentOrderMove } from "../shopify/operations/fulfillment-order-mo
 import { inventoryMoveQuantities } from "../shopify/operations/inventory-move-quantities";
 import { MOVE_NAMES, readLevelsAfterMove } from "../shopify/operations/inventory-levels-after-move";
 import { READ_NAMES, readInventoryQuantities } from "../shopify/operations/inventory-quantities";
+import { readLevelsAt } from "../shopify/operations/inventory-levels-at";
 import { inventorySetQuantities } from "../shopify/operations/inventory-set-quantities";
 import { ordersFulfillmentOrders } from "../shopify/operations/order-fulfillment-orders";
 import { adminForShop } from "../shopify/transport.server";
@@ -165,10 +166,17 @@ export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleR
   }
 
   async function rereadAndRecompute(job: JobWithEntries): Promise<void> {
-    const items = new Map<string, number>();
-    for (const e of job.entries) items.set(gidItem(e.item.shopifyId), e.itemId);
-    await refreshLevelsFromShopify(prisma, shopId, client, items);
-    for (const itemId of new Set(items.values())) {
+    // Only where the write was refused: each location of the job with its items (a change
+    // anywhere else reaches us as its own webhook), 3 points an item instead of every location's.
+    const byLocation = new Map<string, Map<string, number>>();
+    for (const e of job.entries) {
+      const at = gidLocation(e.location.shopifyId);
+      const items = byLocation.get(at) ?? new Map<string, number>();
+      items.set(gidItem(e.item.shopifyId), e.itemId);
+      byLocation.set(at, items);
+    }
+    for (const [at, items] of byLocation) await refreshLevelsFromShopify(prisma, shopId, client, items, { at });
+    for (const itemId of new Set(job.entries.map((e) => e.itemId))) {
       await recomputeItem(deps, shopId, itemId, { cause: `stale push job ${job.id}: re-read`, enqueuePush: false });
     }
   }
@@ -176,24 +184,26 @@ export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleR
 
 /**
  * Reads the items' quantities from Shopify and writes them to our levels (a newer webhook already
- * recorded wins). Without `only`: every name we keep at every location (after a stale push). With
- * `only`: the two locations a fulfillment order move changed and the names a move changes there
- * (see inventory-levels-after-move.ts), a fraction of the cost. Returns the number of level rows
- * written.
+ * recorded wins). Without `only`: every name we keep at every location. `{ at }`: every name at
+ * one location (after a stale push, see inventory-levels-at.ts). `{ from, to }`: the two
+ * locations a fulfillment order move changed and the names a move changes there (see
+ * inventory-levels-after-move.ts). Returns the number of level rows written.
  */
 export async function refreshLevelsFromShopify(
   prisma: PrismaClient,
   shopId: number,
   client: AdminClient,
   items: Map<string, number>,
-  only?: { from: string; to: string },
+  only?: { from: string; to: string } | { at: string },
 ): Promise<number> {
   const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
   const locByShopify = new Map(locations.map((l) => [l.shopifyId, l.id]));
-  const { levels } = only
-    ? await readLevelsAfterMove(client, [...items.keys()], only.from, only.to)
-    : await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) });
-  const names: readonly string[] = only ? MOVE_NAMES : READ_NAMES;
+  const { levels } = !only
+    ? await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) })
+    : "at" in only
+      ? await readLevelsAt(client, [...items.keys()], only.at)
+      : await readLevelsAfterMove(client, [...items.keys()], only.from, only.to);
+  const names: readonly string[] = only && !("at" in only) ? MOVE_NAMES : READ_NAMES;
   const now = new Date();
   const rows: LevelWrite[] = [];
   for (const l of levels) {

@@ -63,12 +63,16 @@ describe("recompute → push on the real queue", () => {
     const first = await recomputeItem({ prisma }, ctx.shopId, item.id);
     expect(first.ats[String(ctx.amazon.id)]).toBe(20); // (50 − 10) × 50%, believing 901 still holds 15
 
+    const callsBefore = bench.double.calls(shop).graphql.length;
     const result = await pushShop({ prisma, adminFor: (d) => bench.adminFor(d) }, ctx.shopId);
     expect(result.stale).toBe(1);
     expect(bench.double.stats(shop).shopifyCalls.stale).toBe(1);
     // After the re-read, the 2 committed units at 901 are Amazon's reservations: ATP 38 → ATS 19.
     const at901 = levelAt(bench.double, shop, 901, "TEE-BLK-M");
     expect(at901).toMatchObject({ available: 19, committed: 2 });
+    // The re-read covered only the location the refused write targeted.
+    const rereads = bench.double.calls(shop).graphql.slice(callsBefore).filter((c) => c.operationName === "InventoryLevelsAt" || c.operationName === "InventoryQuantities");
+    expect(rereads.map((c) => [c.operationName, c.variables?.location])).toEqual([["InventoryLevelsAt", "gid://shopify/Location/901"]]);
     const stale = await prisma.pushJob.findFirstOrThrow({ where: { shopId: ctx.shopId, status: "stale" } });
     expect(stale.error).toMatch(/CHANGE_FROM_QUANTITY_STALE/);
     const ours = await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: ctx.shopId, itemId: item.id, locationId: ctx.l901.id, name: "available" } });
