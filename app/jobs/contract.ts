@@ -56,7 +56,9 @@ export const queues = {
     job: "process-inbox",
     payload: z.object({ shopId: dbId, inboxId: dbId }).strict(),
     identity: (p) => ({ jobId: jobKey("inbox", p.inboxId) }),
-    concurrency: 10,
+    // Each job also applies up to BATCH_LIMIT other waiting deliveries of its shop
+    // (apply-delivery.server.ts): a few at a time keep the database pool for recomputes and pushes.
+    concurrency: 4,
   }),
   /**
    * Recompute ATP/ATS for one inventory item. Only the latest state matters, so additions while

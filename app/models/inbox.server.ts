@@ -39,11 +39,14 @@ export async function insertDelivery(db: Db, d: NewDelivery): Promise<InsertResu
   return { inserted: false, id: existing.id, status: existing.status };
 }
 
-/** Locks the row for the rest of the transaction (one applier at a time); null if it is gone. */
-/** Locks the row and returns its status (the payload never changes; the caller read it already). */
+/**
+ * Locks the row for the rest of the transaction (one applier at a time) and returns its status
+ * (the payload never changes; the caller read it already). Null if it is gone, or if another
+ * transaction holds it (SKIP LOCKED: that applier, often a batch that claimed it, decides its fate).
+ */
 export async function lockDelivery(tx: Db, shopId: number, inboxId: number): Promise<{ id: number; status: WebhookInbox["status"] } | null> {
   const rows = await tx.$queryRaw<{ id: number; status: WebhookInbox["status"] }[]>`
-    SELECT "id", "status"::text AS "status" FROM "webhook_inbox" WHERE "id" = ${inboxId} AND "shopId" = ${shopId} FOR UPDATE`;
+    SELECT "id", "status"::text AS "status" FROM "webhook_inbox" WHERE "id" = ${inboxId} AND "shopId" = ${shopId} FOR UPDATE SKIP LOCKED`;
   return rows[0] ?? null;
 }
 
@@ -78,22 +81,50 @@ export async function getDeliveryWithShop(db: Db, shopId: number, inboxId: numbe
     FROM webhook_inbox i JOIN shops s ON s.id = i."shopId"
     WHERE i.id = ${inboxId} AND i."shopId" = ${shopId}`;
   if (rows.length === 0) return null;
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(`${String(v).replace(/Z?$/, "Z")}`));
-  const r = rows[0].row;
   const s = rows[0].shop;
   return {
-    row: { ...(r as unknown as WebhookInbox), triggeredAt: date(r.triggeredAt), receivedAt: date(r.receivedAt)!, processedAt: date(r.processedAt) },
+    row: inboxRow(rows[0].row),
     shop: {
       ...(s as unknown as Shop),
-      installedAt: date(s.installedAt)!,
-      uninstalledAt: date(s.uninstalledAt),
-      syncStartedAt: date(s.syncStartedAt),
-      syncFinishedAt: date(s.syncFinishedAt),
-      lastReconciledAt: date(s.lastReconciledAt),
-      createdAt: date(s.createdAt)!,
-      updatedAt: date(s.updatedAt)!,
+      installedAt: jsonDate(s.installedAt)!,
+      uninstalledAt: jsonDate(s.uninstalledAt),
+      syncStartedAt: jsonDate(s.syncStartedAt),
+      syncFinishedAt: jsonDate(s.syncFinishedAt),
+      lastReconciledAt: jsonDate(s.lastReconciledAt),
+      createdAt: jsonDate(s.createdAt)!,
+      updatedAt: jsonDate(s.updatedAt)!,
     },
   };
+}
+
+/** to_jsonb renders timestamp(3) columns (UTC wall time) without a zone. */
+const jsonDate = (v: unknown) => (v === null || v === undefined ? null : new Date(`${String(v).replace(/Z?$/, "Z")}`));
+
+function inboxRow(r: Record<string, unknown>): WebhookInbox {
+  return { ...(r as unknown as WebhookInbox), triggeredAt: jsonDate(r.triggeredAt), receivedAt: jsonDate(r.receivedAt)!, processedAt: jsonDate(r.processedAt) };
+}
+
+/**
+ * Up to `limit` other deliveries of the shop waiting to be applied (status `received`, of these
+ * topics), oldest first, locked for the caller's transaction. Rows another applier holds are
+ * passed over (SKIP LOCKED), never waited for.
+ */
+export async function claimWaiting(tx: Db, shopId: number, exceptId: number, topics: readonly string[], limit: number): Promise<WebhookInbox[]> {
+  const rows = await tx.$queryRaw<{ row: Record<string, unknown> }[]>`
+    SELECT to_jsonb(i) AS row FROM webhook_inbox i
+    WHERE i."shopId" = ${shopId} AND i.status = 'received' AND i.id <> ${exceptId} AND i.topic = ANY(${[...topics]}::text[])
+    ORDER BY i.id LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED`;
+  return rows.map((r) => inboxRow(r.row));
+}
+
+/** markDone for several rows in one statement. */
+export async function markDoneMany(tx: Db, shopId: number, rows: { id: number; note: string | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE webhook_inbox AS i SET status = 'done', error = t.note, "processedAt" = ${new Date()}, attempts = i.attempts + 1
+    FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.note)}::text[]) AS t(id, note)
+    WHERE i.id = t.id AND i."shopId" = ${shopId}`;
 }
 
 export function findByWebhookId(db: Db, shopId: number, webhookId: string) {

@@ -356,6 +356,65 @@ describe("catalogue", () => {
   });
 });
 
+describe("batches: one job applies the shop's waiting deliveries in one transaction", () => {
+  it("applies the others with its own, each marked done once; their own jobs then apply nothing", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    h.double.order({ shop: domain, id: 6501, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+    tick();
+    h.double.order({ shop: domain, id: 6502, sourceName: "web", location: 102, lines: [{ sku: "TEE-BLK-L", qty: 1 }, { sku: "TEE-BLK-M", qty: 1 }] });
+    tick();
+    h.double.cancel(6501, domain);
+    const all = produced(domain, from);
+    // A create, its cancel and the other order's create, with the level and product updates around them.
+    expect(all.length).toBeGreaterThan(5);
+    await deliver(domain, all);
+    const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, status: "received" }, orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(all.length);
+
+    const first = await applyDelivery({ prisma, producer: getProducer(), log }, { shopId: shop.id, inboxId: rows[0].id });
+    expect(first).toMatchObject({ status: "applied", batched: rows.length - 1 });
+    const after = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
+    expect(after.map((r) => [r.status, r.attempts])).toEqual(rows.map(() => ["done", 1]));
+    expect((await order(shop.id, 6501))?.cancelledAt).not.toBeNull();
+    expect((await order(shop.id, 6501))?.lines.map((l) => l.openQuantity)).toEqual([0]);
+    expect((await order(shop.id, 6502))?.lines.map((l) => l.openQuantity)).toEqual([1, 1]);
+    // One outbox request per item the batch touched, all queued by the one job.
+    const items = await prisma.inventoryItem.findMany({ where: { shopId: shop.id, sku: { in: ["TEE-BLK-M", "TEE-BLK-L"] } } });
+    expect([...(first as { itemIds: number[] }).itemIds].sort()).toEqual(items.map((i) => i.id).sort());
+
+    for (const r of rows.slice(1)) {
+      expect(await applyDelivery({ prisma, producer: getProducer(), log }, { shopId: shop.id, inboxId: r.id })).toMatchObject({ status: "skipped", reason: "done" });
+    }
+    expect((await prisma.webhookInbox.findMany({ where: { shopId: shop.id } })).every((r) => r.attempts === 1)).toBe(true);
+  });
+
+  it("a fault in one delivery of a batch costs only that delivery: the others are applied one by one", async () => {
+    const { domain, shop } = await newShop();
+    const from = lastSeq(domain);
+    h.double.order({ shop: domain, id: 6601, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 3 }] });
+    const all = produced(domain, from);
+    await deliver(domain, all);
+    const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
+    const create = rows.find((r) => r.topic === "orders/create")!;
+    expect(rows.some((r) => r.topic === "inventory_levels/update")).toBe(true);
+
+    // Writing a level fails: the order's own transaction never writes one.
+    const faulty = failOnSql(prisma, 'INSERT INTO "inventory_levels"');
+    const outcome = await applyDelivery({ prisma: faulty, producer: getProducer(), log }, { shopId: shop.id, inboxId: create.id });
+    expect(outcome).toMatchObject({ status: "applied", topic: "orders/create" });
+    expect(outcome).not.toHaveProperty("batched");
+    expect((await order(shop.id, 6601))?.lines.map((l) => l.openQuantity)).toEqual([3]);
+    const now = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
+    expect(now.map((r) => [r.topic, r.status])).toEqual(rows.map((r) => [r.topic, r.topic === "inventory_levels/update" ? "failed" : "done"]));
+    expect(now.find((r) => r.status === "failed")?.error).toMatch(/simulated fault/);
+
+    // The failed ones are retried (the sweeper's job) and applied once the fault is gone.
+    await drain(shop.id);
+    expect((await prisma.webhookInbox.findMany({ where: { shopId: shop.id } })).every((r) => r.status === "done")).toBe(true);
+  });
+});
+
 describe("exactly once under crashes, and shop isolation", () => {
   it("a worker crash after half the writes (the order, not yet its lines) leaves nothing applied; the retry applies once", async () => {
     const { domain, shop } = await newShop();
@@ -507,6 +566,33 @@ function crashAfter(client: PrismaClient, model: string, method: string | null, 
             };
           },
         });
+      },
+    });
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "$transaction") {
+        return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) =>
+          (target.$transaction as (f: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)((tx) => fn(wrapTx(tx as object)), opts);
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A client whose transactions fail on the first raw statement containing `needle` (a fault in one delivery's writes). */
+function failOnSql(client: PrismaClient, needle: string): PrismaClient {
+  const raw = new Set(["$queryRaw", "$executeRaw"]);
+  const wrapTx = (tx: object) =>
+    new Proxy(tx, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (typeof value !== "function") return value;
+        if (!raw.has(String(prop))) return value.bind(target);
+        return (strings: TemplateStringsArray, ...values: unknown[]) => {
+          if (strings.join("?").includes(needle)) throw new Error(`simulated fault at ${needle}`);
+          return (value as (...a: unknown[]) => unknown).call(target, strings, ...values);
+        };
       },
     });
   return new Proxy(client, {
