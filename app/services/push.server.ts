@@ -57,6 +57,18 @@ const gidItem = (id: bigint | number) => `gid://shopify/InventoryItem/${id}`;
 const gidLocation = (id: bigint | number) => `gid://shopify/Location/${id}`;
 const numericId = (gid: string) => BigInt(gid.replace(/^.*\//, "").replace(/\?.*$/, ""));
 
+/**
+ * The quantities Shopify found stale: its userErrors name them by index in the mutation's input
+ * (`input.quantities.<i>.changeFromQuantity`); all of them when it does not say.
+ */
+function staleEntries<E>(sent: E[], error: ShopifyUserError): E[] {
+  const named = error.userErrors
+    .filter((e) => e.code === "CHANGE_FROM_QUANTITY_STALE")
+    .map((e) => (e.field ?? [])[2])
+    .map((i) => (typeof i === "string" && /^\d+$/.test(i) ? sent[Number(i)] : undefined));
+  return named.length > 0 && named.every((e) => e !== undefined) ? (named as E[]) : sent;
+}
+
 /** Our ledger document for units held in `reserved` when publishing in place. */
 export const holdLedgerUri = (shopId: number) => `gid://ringfence/InPlaceHold/${shopId}`;
 
@@ -149,7 +161,7 @@ export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleR
         result.stale++;
         await prisma.$transaction((tx) => recordRejected(tx, shopId, jobId, "stale", message));
         if (result.stale > maxStale) throw new Error(`push: still stale after ${maxStale} re-reads (shop ${shopId}); will retry`);
-        await rereadAndRecompute(job);
+        await rereadAndRecompute(job, staleEntries(live, error));
         return;
       }
       if (isTerminal(error)) {
@@ -165,11 +177,11 @@ export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleR
     }
   }
 
-  async function rereadAndRecompute(job: JobWithEntries): Promise<void> {
-    // Only where the write was refused: each location of the job with its items (a change
+  async function rereadAndRecompute(job: JobWithEntries, stale: JobWithEntries["entries"]): Promise<void> {
+    // Only where the write was refused: the stale quantities' items at their locations (a change
     // anywhere else reaches us as its own webhook), 3 points an item instead of every location's.
     const byLocation = new Map<string, Map<string, number>>();
-    for (const e of job.entries) {
+    for (const e of stale) {
       const at = gidLocation(e.location.shopifyId);
       const items = byLocation.get(at) ?? new Map<string, number>();
       items.set(gidItem(e.item.shopifyId), e.itemId);

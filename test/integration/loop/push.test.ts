@@ -193,6 +193,23 @@ describe("coalescing across items", () => {
     expect((writes[0].variables as { input: { quantities: unknown[] } }).input.quantities).toHaveLength(5);
     expect(skus.map((s) => levelAt(bench.double, shop, 901, s).available)).toEqual([9, 9, 9, 9, 9]);
   });
+
+  it("a stale write of five quantities re-reads only the one Shopify named stale", async () => {
+    const items = await prisma.inventoryItem.findMany({ where: { shopId: ctx.shopId }, orderBy: { sku: "asc" } });
+    // An Amazon sale of K-3 at 901 that we have not heard of; then receipts at 101 for all five.
+    expect(bench.double.order({ shop, id: 9200, sourceName: "amazon", location: 901, lines: [{ sku: "K-3", qty: 1 }] }).accepted).toBe(true);
+    for (const sku of skus) bench.double.stock(sku, 101, 30, shop);
+    await prisma.inventoryLevel.updateMany({ where: { shopId: ctx.shopId, locationId: ctx.l101.id, name: "available" }, data: { quantity: 28, shopifyUpdatedAt: new Date() } });
+    for (const it of items) await recomputeItem({ prisma }, ctx.shopId, it.id);
+    const callsBefore = bench.double.calls(shop).graphql.length;
+    const result = await pushShop({ prisma, adminFor: (d) => bench.adminFor(d) }, ctx.shopId);
+    expect(result.stale).toBe(1);
+    const rereads = bench.double.calls(shop).graphql.slice(callsBefore).filter((c) => c.operationName === "InventoryLevelsAt");
+    const k3 = items.find((i) => i.sku === "K-3")!;
+    expect(rereads.map((c) => c.variables?.ids)).toEqual([[`gid://shopify/InventoryItem/${k3.shopifyId}`]]);
+    // Every quantity still lands: four at 14, K-3 with its sale counted.
+    expect(skus.map((s) => levelAt(bench.double, shop, 901, s).available)).toEqual([14, 14, 13, 14, 14]);
+  });
 });
 
 describe("throttling and retries", () => {
