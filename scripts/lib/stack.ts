@@ -135,7 +135,11 @@ function profileArgs(kind: string): string[] {
   // writes its own); one subdirectory per kind tells the app server's from the workers'.
   if (!dir) return [];
   mkdirSync(path.join(dir, kind), { recursive: true });
-  return ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, kind)}`];
+  const args = ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, kind)}`];
+  // Node writes the profile on exit, not when killed by a signal: remix-serve is made to exit on
+  // SIGTERM (the workers shut down on their own).
+  if (kind === "app") args.push(`--import=data:text/javascript,process.once("SIGTERM",()=>process.exit(0))`);
+  return args;
 }
 
 export function ensureBuild(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): string {
