@@ -539,11 +539,24 @@ describe("uninstall and compliance", () => {
   });
 });
 
-/** A client whose transactions throw on the (n+1)-th call of model.method: a crash mid-apply. */
+/** A client whose interactive transactions hand their callback `wrapTx(tx)` instead of `tx`. */
+function withWrappedTransactions(client: PrismaClient, wrapTx: (tx: object) => object): PrismaClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === "$transaction") {
+        return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) =>
+          (target.$transaction as (f: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)((tx) => fn(wrapTx(tx as object)), opts);
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /** A client whose transactions throw on the (n+1)th call of `model.method`, or of `model` itself when method is null ($executeRaw). */
 function crashAfter(client: PrismaClient, model: string, method: string | null, n: number): PrismaClient {
   let calls = 0;
-  const wrapTx = (tx: object) =>
+  return withWrappedTransactions(client, (tx) =>
     new Proxy(tx, {
       get(target, prop) {
         const value = Reflect.get(target, prop);
@@ -567,23 +580,14 @@ function crashAfter(client: PrismaClient, model: string, method: string | null, 
           },
         });
       },
-    });
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === "$transaction") {
-        return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) =>
-          (target.$transaction as (f: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)((tx) => fn(wrapTx(tx as object)), opts);
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+    }),
+  );
 }
 
 /** A client whose transactions fail on the first raw statement containing `needle` (a fault in one delivery's writes). */
 function failOnSql(client: PrismaClient, needle: string): PrismaClient {
   const raw = new Set(["$queryRaw", "$executeRaw"]);
-  const wrapTx = (tx: object) =>
+  return withWrappedTransactions(client, (tx) =>
     new Proxy(tx, {
       get(target, prop) {
         const value = Reflect.get(target, prop);
@@ -594,15 +598,6 @@ function failOnSql(client: PrismaClient, needle: string): PrismaClient {
           return (value as (...a: unknown[]) => unknown).call(target, strings, ...values);
         };
       },
-    });
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === "$transaction") {
-        return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) =>
-          (target.$transaction as (f: (tx: unknown) => Promise<unknown>, o?: unknown) => Promise<unknown>)((tx) => fn(wrapTx(tx as object)), opts);
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+    }),
+  );
 }
