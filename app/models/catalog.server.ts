@@ -114,7 +114,7 @@ export interface ProductInput {
   variants: { shopifyId: bigint; sku: string | null; title: string | null; inventoryItemShopifyId: bigint | null }[];
 }
 
-export type ProductUpsert = { applied: false } | { applied: true; itemIds: number[]; changedItemIds: number[] };
+export type ProductUpsert = { applied: false } | { applied: true; itemIds: number[]; changedItemIds: number[]; unchanged?: boolean };
 
 /**
  * products/update: product, variants and their items, guarded by the product's updated_at.
@@ -123,6 +123,8 @@ export type ProductUpsert = { applied: false } | { applied: true; itemIds: numbe
  * sends after every stock change costs nothing.
  */
 export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Promise<ProductUpsert> {
+  const same = await unchangedProduct(db, shopId, p);
+  if (same) return same;
   // Two updates of one product applied side by side: the older must see the newer, not overwrite it.
   await lockEntity(db, "product", shopId, p.shopifyId);
   const existing = await db.product.findUnique({
@@ -197,6 +199,45 @@ export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Pr
     if (gone.inventoryItem) changed.add(gone.inventoryItem.id);
   }
   return { applied: true, itemIds, changedItemIds: [...changed] };
+}
+
+/**
+ * The products/update Shopify sends after every stock change, in one statement: when nothing we
+ * keep differs (header, and exactly the same live variants with the same items), only the
+ * timestamp moves, without the product's lock (a timestamp that only moves forward needs none).
+ * Null when something differs or the product is new: the full upsert decides.
+ */
+async function unchangedProduct(db: Db, shopId: number, p: ProductInput): Promise<ProductUpsert | null> {
+  const v = p.variants;
+  const rows = await db.$queryRaw<{ id: number; stale: boolean; same: boolean; itemIds: number[] }[]>`
+    WITH p AS (
+      SELECT * FROM products WHERE "shopId" = ${shopId} AND "shopifyId" = ${p.shopifyId}),
+    incoming AS (
+      SELECT * FROM unnest(${v.map((x) => x.shopifyId)}::bigint[], ${v.map((x) => x.sku)}::text[], ${v.map((x) => x.title)}::text[],
+                           ${v.map((x) => x.inventoryItemShopifyId)}::bigint[]) AS t("shopifyId", sku, title, "itemShopifyId")),
+    matched AS (
+      SELECT i.id FROM incoming t
+      JOIN p ON true
+      JOIN variants va ON va."shopId" = ${shopId} AND va."shopifyId" = t."shopifyId" AND va."productId" = p.id AND va."deletedAt" IS NULL
+        AND va.sku IS NOT DISTINCT FROM t.sku AND va.title IS NOT DISTINCT FROM t.title
+      JOIN inventory_items i ON i."shopId" = ${shopId} AND i."variantId" = va.id AND i."shopifyId" = t."itemShopifyId"
+        AND (t.sku IS NULL OR i.sku = t.sku))
+    SELECT p.id,
+      coalesce(p."shopifyUpdatedAt" > ${p.updatedAt}, false) AS stale,
+      (p."deletedAt" IS NULL AND p.title = ${p.title} AND p.vendor IS NOT DISTINCT FROM ${p.vendor}
+        AND p."productType" IS NOT DISTINCT FROM ${p.productType} AND p.status IS NOT DISTINCT FROM ${p.status} AND p.tags = ${p.tags}::text[]
+        AND (SELECT count(*) FROM matched) = ${v.length}
+        AND (SELECT count(*) FROM variants va WHERE va."shopId" = ${shopId} AND va."productId" = p.id AND va."deletedAt" IS NULL) = ${v.length}) AS same,
+      coalesce((SELECT array_agg(id ORDER BY id) FROM matched), '{}') AS "itemIds"
+    FROM p`;
+  const r = rows[0];
+  if (!r) return null;
+  if (r.stale) return { applied: false };
+  if (!r.same) return null;
+  await db.$executeRaw`
+    UPDATE products SET "shopifyUpdatedAt" = ${p.updatedAt}, "updatedAt" = now()
+    WHERE id = ${r.id} AND "shopId" = ${shopId} AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" < ${p.updatedAt})`;
+  return { applied: true, itemIds: r.itemIds, changedItemIds: [], unchanged: true };
 }
 
 /** Order lines stored before their item was known: link them by SKU now that it is. */

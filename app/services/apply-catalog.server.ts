@@ -17,6 +17,8 @@ export async function applyProduct(ctx: ApplyContext, p: ProductPayload): Promis
     variants: p.variants.map((v) => ({ shopifyId: v.id, sku: v.sku, title: v.title, inventoryItemShopifyId: v.inventory_item_id })),
   });
   if (!res.applied) return nothing("stale: the stored product is newer");
+  // Same variants, same items, same SKUs: no order line can newly match one of them.
+  if (res.unchanged) return nothing("no availability input changed");
   const skus = new Map(p.variants.map((v) => [v.inventory_item_id?.toString(), v.sku]));
   const items = await ctx.tx.inventoryItem.findMany({ where: { shopId: ctx.shop.id, id: { in: res.itemIds } }, select: { id: true, shopifyId: true } });
   const linked = await linkOrphanLines(ctx.tx, ctx.shop.id, items.map((i) => ({ id: i.id, sku: skus.get(i.shopifyId.toString()) ?? null })));
