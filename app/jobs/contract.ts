@@ -48,7 +48,7 @@ export const DEFAULT_JOB_OPTIONS = {
 } as const satisfies JobsOptions;
 
 /** How long a recompute request waits for more changes to the same item (see the recompute queue). */
-export const RECOMPUTE_DEBOUNCE_MS = 200;
+export const RECOMPUTE_DEBOUNCE_MS = 500;
 
 export const queues = {
   /** Apply one recorded webhook delivery (a webhook_inbox row). One job per row. */
