@@ -11,7 +11,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import type { NumberedLine } from "../scripts/lib/replay-files";
 import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
-import { startStack, type Stack } from "../scripts/lib/stack";
+import { busyStatus, startStack, type Stack } from "../scripts/lib/stack";
 import { createShopifyDouble, InputError, type ShopifyDouble } from "../test/shopify-double";
 import { buildCatalogue, type Sku } from "./lib/catalogue";
 import { costFigures, ingestFigures, pushLatency, type Window } from "./lib/measure";
@@ -89,7 +89,16 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
   const naiveApp = naive ? await startNaiveApp(naive.double, naive.shop, skus) : null;
   const targets = [{ double: stack.double, shop, refusedIds: new Set<number>() }];
   if (naive) targets.push({ ...naive, refusedIds: new Set<number>() });
-  const window = await play(actions, targets);
+  // Where work waits, every 10 s of the stream (stderr): which stage falls behind, if any.
+  const shopId = (await stack.prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { id: true } })).id;
+  const t0 = Date.now();
+  const sampler = setInterval(() => {
+    void busyStatus(stack.prisma, stack.producer, [shopId]).then(
+      (s) => log(`[bench] t=${Math.round((Date.now() - t0) / 1000)} s: ${s.summary}`),
+      () => undefined,
+    );
+  }, 10_000);
+  const window = await play(actions, targets).finally(() => clearInterval(sampler));
   const naiveBacklogAtEnd = naiveApp?.backlog() ?? 0;
   log(`[bench] stream done in ${((window.end - window.start) / 1000).toFixed(1)} s; waiting for the app to go idle`);
   // Bounded: a loop that cannot keep up is reported as not drained instead of running for ever.
