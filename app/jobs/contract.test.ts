@@ -3,11 +3,12 @@ import { DEFAULT_JOB_OPTIONS, jobKey, jobOptionsFor, parsePayload, PayloadError,
 
 describe("queue contract", () => {
   it("declares the queues the workers and the web side share", () => {
-    expect(QUEUE_NAMES).toEqual(["webhooks", "recompute", "push", "sync", "reconcile", "health"]);
+    expect(QUEUE_NAMES).toEqual(["webhooks", "recompute", "push", "route", "sync", "reconcile", "health"]);
     expect(Object.values(queues).map((q) => q.job)).toEqual([
       "process-inbox",
       "recompute-item",
       "push-shop",
+      "route-shop",
       "sync-shop",
       "reconcile-shop",
       "ping",

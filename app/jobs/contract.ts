@@ -80,6 +80,17 @@ export const queues = {
     identity: (p) => ({ deduplication: { id: jobKey("push", p.shopId), keepLastIfActive: true } }),
     concurrency: 4,
   }),
+  /**
+   * Move the shop's orders that landed on a channel location to a facility of the channel
+   * (routeChannelOrders). Queued after each push, apart from it: a push never waits behind the
+   * routing calls, which cost most of a flash sale's Shopify budget.
+   */
+  route: defineQueue({
+    job: "route-shop",
+    payload: z.object({ shopId: dbId }).strict(),
+    identity: (p) => ({ deduplication: { id: jobKey("route", p.shopId), keepLastIfActive: true } }),
+    concurrency: 1,
+  }),
   /** Initial (on install) or full (bulk operation) import of a shop's catalogue, stock and orders. */
   sync: defineQueue({
     job: "sync-shop",

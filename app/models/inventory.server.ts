@@ -13,10 +13,14 @@ export async function upsertLevelGuarded(
   db: Db,
   shopId: number,
   level: { itemId: number; locationId: number; name: string; quantity: number; updatedAt: Date },
+  /** The row's quantity, already read and locked by the caller (lockKnownLevel). */
+  locked?: { quantity: number },
 ): Promise<{ wrote: boolean; previous: number | null }> {
   // Lock and read the row as it is first (a CTE would not do: its FOR UPDATE skips the row the
   // same statement updates), so `previous` is what the write replaced even under concurrency.
-  const before = await db.$queryRaw<{ quantity: number }[]>`
+  const before = locked
+    ? [locked]
+    : await db.$queryRaw<{ quantity: number }[]>`
     SELECT "quantity" FROM "inventory_levels"
     WHERE "shopId" = ${shopId} AND "itemId" = ${level.itemId} AND "locationId" = ${level.locationId} AND "name" = ${level.name}
     FOR UPDATE`;
@@ -28,6 +32,27 @@ export async function upsertLevelGuarded(
       WHERE "inventory_levels"."shopifyUpdatedAt" IS NULL OR "inventory_levels"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"
     RETURNING "id"`;
   return { wrote: rows.length > 0, previous: before[0]?.quantity ?? null };
+}
+
+/**
+ * The usual inventory_levels/update: the item, the location and the level are known. Locks the
+ * level and returns the ids and the quantity it holds, in one round trip; null when any of the
+ * three is not stored yet (the caller then creates what is missing).
+ */
+export async function lockKnownLevel(
+  db: Db,
+  shopId: number,
+  itemShopifyId: bigint,
+  locationShopifyId: bigint,
+  name: string,
+): Promise<{ itemId: number; locationId: number; quantity: number } | null> {
+  const rows = await db.$queryRaw<{ itemId: number; locationId: number; quantity: number }[]>`
+    SELECT v."itemId", v."locationId", v.quantity FROM "inventory_levels" v
+    JOIN "inventory_items" i ON i.id = v."itemId" AND i."shopId" = ${shopId} AND i."shopifyId" = ${itemShopifyId}
+    JOIN "locations" l ON l.id = v."locationId" AND l."shopId" = ${shopId} AND l."shopifyId" = ${locationShopifyId}
+    WHERE v."shopId" = ${shopId} AND v.name = ${name}
+    FOR UPDATE OF v`;
+  return rows[0] ?? null;
 }
 
 /**

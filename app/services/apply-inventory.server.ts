@@ -1,5 +1,5 @@
 import { ensureItem, ensureLocation } from "../models/catalog.server";
-import { disconnectLevels, upsertLevelGuarded } from "../models/inventory.server";
+import { disconnectLevels, lockKnownLevel, upsertLevelGuarded } from "../models/inventory.server";
 import { eventTime, nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
 import type { InventoryLevelPayload } from "./apply-payloads.server";
 
@@ -14,11 +14,14 @@ import type { InventoryLevelPayload } from "./apply-payloads.server";
  */
 export async function applyLevel(ctx: ApplyContext, p: InventoryLevelPayload): Promise<ApplyResult> {
   const { tx, shop } = ctx;
-  const itemId = await ensureItem(tx, shop.id, p.inventory_item_id);
-  const locationId = await ensureLocation(tx, shop.id, p.location_id);
+  // Usually all three are known: found and locked in one round trip instead of three.
+  const known = p.available === null ? null : await lockKnownLevel(tx, shop.id, p.inventory_item_id, p.location_id, "available");
+  const itemId = known?.itemId ?? (await ensureItem(tx, shop.id, p.inventory_item_id));
+  const locationId = known?.locationId ?? (await ensureLocation(tx, shop.id, p.location_id));
   const at = eventTime(ctx.delivery, p.updated_at);
   if (p.available === null) return nothing("no available quantity in the payload");
-  const { wrote, previous } = await upsertLevelGuarded(tx, shop.id, { itemId, locationId, name: "available", quantity: p.available, updatedAt: at });
+  const level = { itemId, locationId, name: "available", quantity: p.available, updatedAt: at };
+  const { wrote, previous } = await upsertLevelGuarded(tx, shop.id, level, known ?? undefined);
   if (!wrote) return nothing("stale: the stored level is newer");
   if (previous === p.available) return nothing("unchanged: equals the stored level (our own write coming back, or a repeat)");
   return { itemIds: [itemId] };

@@ -72,7 +72,12 @@ function staleEntries<E>(sent: E[], error: ShopifyUserError): E[] {
 /** Our ledger document for units held in `reserved` when publishing in place. */
 export const holdLedgerUri = (shopId: number) => `gid://ringfence/InPlaceHold/${shopId}`;
 
-export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleRounds?: number } = {}): Promise<PushResult> {
+export async function pushShop(
+  deps: PushDeps,
+  shopId: number,
+  /** route: "queue" leaves routing to a `route` job (the worker); "inline" (default) routes here. */
+  opts: { maxStaleRounds?: number; route?: "inline" | "queue" } = {},
+): Promise<PushResult> {
   const { prisma } = deps;
   const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
   const client = (deps.adminFor ?? ((d) => adminForShop(prisma, d)))(shop.domain);
@@ -88,7 +93,8 @@ export async function pushShop(deps: PushDeps, shopId: number, opts: { maxStaleR
     if (id === null) break;
     await send(id);
   }
-  result.routed = await routeChannelOrders(deps, shopId, client);
+  if (opts.route === "queue" && deps.producer) await deps.producer.enqueue("route", { shopId });
+  else result.routed = await routeChannelOrders(deps, shopId, client);
   return result;
 
   async function send(jobId: number): Promise<void> {
@@ -322,6 +328,13 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
   if (moved > 0) await pruneOwnMoves(prisma, shopId);
   await requestRecomputes(deps, shopId, touched);
   return moved;
+}
+
+/** routeChannelOrders for a shop, with its stored session (the `route` job). */
+export async function routeShop(deps: PushDeps, shopId: number): Promise<number> {
+  const shop = await deps.prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
+  const client = (deps.adminFor ?? ((d) => adminForShop(deps.prisma, d)))(shop.domain);
+  return routeChannelOrders(deps, shopId, client);
 }
 
 /** Records the items' recompute requests in the outbox, then enqueues them (the sweeper retries). */

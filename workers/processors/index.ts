@@ -3,6 +3,7 @@ import { health } from "./health";
 import { push } from "./push";
 import { recompute } from "./recompute";
 import { reconcile } from "./reconcile";
+import { route } from "./route";
 import { sync } from "./sync";
 import { webhooks } from "./webhooks";
 
@@ -12,6 +13,7 @@ export const processors: ProcessorRegistry = {
   webhooks,
   recompute,
   push,
+  route,
   sync,
   reconcile,
 };

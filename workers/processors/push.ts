@@ -10,7 +10,7 @@ export const push: Processor<"push"> = async (payload, _job, ctx) => {
   if (dropped) return dropped;
   const { prisma, producer, log } = ctx;
   try {
-    return await pushShop({ prisma, producer, log }, payload.shopId);
+    return await pushShop({ prisma, producer, log }, payload.shopId, { route: "queue" });
   } catch (error) {
     if (isTerminal(error)) throw new UnrecoverableError((error as Error).message);
     throw error;

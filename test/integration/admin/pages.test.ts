@@ -49,7 +49,7 @@ describe("the admin pages load the session's shop's data", () => {
     expect(data.dashboard.doubleExposure.top[1]).toMatchObject({ itemId: lowItem.item.id, productShopifyId: lowItem.product.shopifyId.toString() });
     expect(data.dashboard.pushes.pending).toBe(1);
     expect(data.dashboard.queueError).toBeNull();
-    expect(data.dashboard.queues.map((q: { name: string }) => q.name).sort()).toEqual(["health", "push", "recompute", "reconcile", "sync", "webhooks"]);
+    expect(data.dashboard.queues.map((q: { name: string }) => q.name).sort()).toEqual(["health", "push", "recompute", "reconcile", "route", "sync", "webhooks"]);
   });
 
   it("channels: the list and one channel with facility names", async () => {

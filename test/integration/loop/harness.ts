@@ -96,7 +96,7 @@ export async function startWorkers(double: ShopifyDouble): Promise<Workers> {
   if (producerConn.status !== "ready") await new Promise((resolve) => producerConn.once("ready", resolve));
   const producer = createProducer({ connection: producerConn, prefix, log });
   const registrar = createRegistrar({ connection: workerConn, prefix, log, ctx: { prisma, producer } });
-  registerAll(registrar, { recompute: processors.recompute, push: processors.push, sync: processors.sync, reconcile: processors.reconcile });
+  registerAll(registrar, { recompute: processors.recompute, push: processors.push, route: processors.route, sync: processors.sync, reconcile: processors.reconcile });
   const queues: Queue[] = QUEUE_NAMES.filter((q) => q !== "health" && q !== "webhooks").map((q) => producer.queue(q));
   return {
     producer,

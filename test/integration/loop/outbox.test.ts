@@ -240,11 +240,12 @@ describe("jobs for an uninstalled shop", () => {
     const dropped = { status: "dropped", reason: "shop not installed" };
     expect(await processors.recompute!({ shopId, itemId }, job, jobCtx)).toEqual(dropped);
     expect(await processors.push!({ shopId }, job, jobCtx)).toEqual(dropped);
+    expect(await processors.route!({ shopId }, job, jobCtx)).toEqual(dropped);
     expect(await processors.sync!({ shopId, mode: "full" }, job, jobCtx)).toEqual(dropped);
     expect(await processors.reconcile!({ shopId }, job, jobCtx)).toEqual(dropped);
 
     const lines = log.lines.filter((l) => l.msg === "job dropped: shop not installed");
-    expect(lines.map((l) => l.fields?.queue)).toEqual(["recompute", "push", "sync", "reconcile"]);
+    expect(lines.map((l) => l.fields?.queue)).toEqual(["recompute", "push", "route", "sync", "reconcile"]);
     expect(lines.every((l) => l.fields?.shopId === shopId)).toBe(true);
     expect(enqueued).toEqual([]);
     expect(await prisma.availabilitySnapshot.findFirstOrThrow({ where: { shopId, itemId, channelId: web.id } })).toEqual(snapBefore);
