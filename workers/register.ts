@@ -32,7 +32,7 @@ export function createRegistrar(deps: {
     const spec = queues[queue];
     const log = deps.log.child({ queue });
 
-    const run = async (job: Job, _token?: string, signal?: AbortSignal) => {
+    const run = async (job: Job, token?: string, signal?: AbortSignal) => {
       if (job.name !== spec.job) {
         throw new UnrecoverableError(`unexpected job name ${JSON.stringify(job.name)} on queue ${queue} (expected ${spec.job})`);
       }
@@ -43,7 +43,7 @@ export function createRegistrar(deps: {
         if (error instanceof PayloadError) throw new UnrecoverableError(error.message);
         throw error;
       }
-      return processor(payload, job as Job<PayloadOf<Q>>, { ...deps.ctx, log: log.child({ jobId: job.id }), signal });
+      return processor(payload, job as Job<PayloadOf<Q>>, { ...deps.ctx, log: log.child({ jobId: job.id }), signal, token });
     };
 
     const worker = new Worker(queue, run, {

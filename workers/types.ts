@@ -12,6 +12,8 @@ export interface ProcessorContext {
   log: Logger;
   /** Aborted when shutdown gives up waiting; long processors should stop at the next safe point. */
   signal?: AbortSignal;
+  /** The job's lock token (to move the job to delayed, e.g. to look again later). */
+  token?: string;
 }
 
 /**

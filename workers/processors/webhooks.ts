@@ -1,4 +1,4 @@
-import { UnrecoverableError } from "bullmq";
+import { DelayedError, UnrecoverableError } from "bullmq";
 import { applyDelivery } from "../../app/services/apply-delivery.server";
 import { isTerminal } from "../../app/shopify/errors";
 import type { Processor } from "../types";
@@ -7,11 +7,22 @@ import type { Processor } from "../types";
  * Applies one inbox row (app/services/apply-delivery.server.ts). A failure is recorded on the row
  * and retried by BullMQ with the queue's backoff; after that the sweeper keeps retrying it.
  * Shopify errors that cannot heal by retrying (no session, a rejected document) fail at once.
+ * A row held by another applier is looked at again BUSY_RECHECK_MS later (not an attempt).
  */
-export const webhooks: Processor<"webhooks"> = async (payload, _job, { prisma, producer, log }) => {
+const BUSY_RECHECK_MS = 2_000;
+
+export const webhooks: Processor<"webhooks"> = async (payload, job, { prisma, producer, log, token }) => {
   try {
-    return await applyDelivery({ prisma, producer, log }, payload);
+    const outcome = await applyDelivery({ prisma, producer, log }, payload);
+    if (outcome.status === "skipped" && outcome.reason === "busy" && token) {
+      // Another applier holds the row (usually a batch about to mark it done). Look again shortly
+      // instead of waiting on its lock: if that applier's process died, this applies the row.
+      await job.moveToDelayed(Date.now() + BUSY_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    return outcome;
   } catch (error) {
+    if (error instanceof DelayedError) throw error;
     if (isTerminal(error)) throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     throw error;
   }

@@ -112,6 +112,43 @@ describe("webhook ingest (route → inbox → queue)", () => {
     expect(await prisma.orderLine.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
+  it("a row held by another applier that then dies is applied by its own job moments later", async () => {
+    const { domain, shop } = await newShop();
+    const bw = worker.workers[0];
+    await bw.pause();
+    let holder: Promise<unknown> = Promise.resolve();
+    let release!: () => void;
+    let rowId = 0;
+    try {
+      expect((await post(domain, "orders/create", orderBody(7301))).status).toBe(200);
+      rowId = (await prisma.webhookInbox.findFirstOrThrow({ where: { shopId: shop.id } })).id;
+      // Another applier (a batch) holds the row while the row's own job runs, then rolls back.
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      holder = prisma
+        .$transaction(async (tx) => {
+          await tx.$queryRaw`SELECT id FROM webhook_inbox WHERE id = ${rowId} FOR UPDATE`;
+          locked();
+          await held;
+          throw new Error("the holder died");
+        })
+        .catch(() => undefined);
+      await holding;
+    } finally {
+      bw.resume();
+    }
+    const job = await worker.producer.queue("webhooks").getJob(`inbox-${rowId}`);
+    for (let i = 0; i < 200 && (await job?.getState()) !== "delayed"; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await job?.getState()).toBe("delayed");
+    expect((await prisma.webhookInbox.findUniqueOrThrow({ where: { id: rowId } })).status).toBe("received");
+    release();
+    await holder;
+    await settled(shop.id, 15_000);
+    expect(await prisma.webhookInbox.findUniqueOrThrow({ where: { id: rowId } })).toMatchObject({ status: "done", attempts: 1 });
+    expect(await prisma.order.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+
   it("records nothing for a shop without a Shop row, and answers 200", async () => {
     const before = await prisma.webhookInbox.count();
     const res = await post(`nobody-${uniqueSuffix()}.myshopify.com`, "orders/create", orderBody(3));
