@@ -109,9 +109,12 @@ export async function saveOrder(tx: Db, shopId: number, o: StoredOrder): Promise
                   ${L.map((l) => l.quantity)}::int[], ${L.map((l) => l.openQuantity)}::int[], ${L.map((l) => l.assignedLocationId)}::int[],
                   ${L.map((l) => ts(l.dueDate))}::timestamp(3)[], ${L.map((l) => l.preOrder)}::boolean[])
         AS t("shopifyId", "itemId", sku, quantity, "openQuantity", "assignedLocationId", "dueDate", "preOrder")
+      -- A line's item and location are only ever learnt, never unlearnt: routing places lines and a
+      -- product links orphan lines without this order's lock, after this delivery read the order,
+      -- so "unknown" here keeps what the row has now instead of writing back what we read.
       ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
-        "orderId" = EXCLUDED."orderId", "itemId" = EXCLUDED."itemId", sku = EXCLUDED.sku, quantity = EXCLUDED.quantity,
-        "openQuantity" = EXCLUDED."openQuantity", "assignedLocationId" = EXCLUDED."assignedLocationId",
+        "orderId" = EXCLUDED."orderId", "itemId" = coalesce(EXCLUDED."itemId", order_lines."itemId"), sku = EXCLUDED.sku, quantity = EXCLUDED.quantity,
+        "openQuantity" = EXCLUDED."openQuantity", "assignedLocationId" = coalesce(EXCLUDED."assignedLocationId", order_lines."assignedLocationId"),
         "dueDate" = EXCLUDED."dueDate", "preOrder" = EXCLUDED."preOrder", "updatedAt" = now()`;
   }
   return order.id;

@@ -10,6 +10,8 @@ const { processors } = await import("../../../workers/processors");
 const { routeChannelOrders } = await import("../../../app/services/push.server");
 const { adminForShop, fetchTransport, sessionTokenLookup } = await import("../../../app/shopify/transport.server");
 const { createAdminClient } = await import("../../../app/shopify/client");
+const { applyOrder } = await import("../../../app/services/apply-orders.server");
+const { parseTopicPayload } = await import("../../../app/services/apply-payloads.server");
 
 /**
  * Routing Amazon orders off the channel location, then the webhooks Shopify sends about it, with
@@ -173,6 +175,44 @@ describe("routing channel-location orders", () => {
     expect(calls(domain, "FulfillmentOrderPlacement")).toHaveLength(0);
     expect((await linesOf(shop.id, 6651)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
     expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("an order delivery applied while routing places its lines keeps the place routing gave them", async () => {
+    const { domain, shop, l101 } = await newShop();
+    await amazonOrders(domain, shop.id, [6681]);
+    const row = await prisma.webhookInbox.findFirstOrThrow({ where: { shopId: shop.id, topic: "orders/create" } });
+    const parsed = parseTopicPayload("orders/create", row.payload);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    // A newer view of the order (a tag added) whose worker has read the stored order (no location
+    // yet) and is about to write it back when routing places the lines.
+    const newer = { ...parsed.data, updated_at: new Date(parsed.data.updated_at.getTime() + 1000), tags: [...parsed.data.tags, "gift"] };
+    let reached!: () => void;
+    const atWrite = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const applying = prisma.$transaction(async (tx) => {
+      const paused = new Proxy(tx, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop);
+          if (prop !== "$executeRaw") return typeof value === "function" ? value.bind(target) : value;
+          return async (strings: TemplateStringsArray, ...values: unknown[]) => {
+            if (strings.join("?").includes("INSERT INTO order_lines")) {
+              reached();
+              await released;
+            }
+            return (value as (...a: unknown[]) => unknown).call(target, strings, ...values);
+          };
+        },
+      });
+      return applyOrder({ tx: paused, shop, delivery: row, log }, newer);
+    });
+    await atWrite;
+    // Routing takes no lock the paused apply holds: it places the line and commits first.
+    expect(await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain))).toBe(1);
+    release();
+    await applying;
+    expect((await linesOf(shop.id, 6681)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+    expect((await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: 6681n } })).tags).toContain("gift");
   });
 
   it("a move Shopify refuses leaves no record behind", async () => {
