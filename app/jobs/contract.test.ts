@@ -45,6 +45,10 @@ describe("queue contract", () => {
 
   it("derives ids from the payload, never with ':'", () => {
     expect(jobOptionsFor("webhooks", { shopId: 1, inboxId: 42 }).jobId).toBe("inbox-42");
+    expect(jobOptionsFor("webhooks", { shopId: 1, lane: 3 }).jobId).toBeUndefined();
+    expect(jobOptionsFor("webhooks", { shopId: 1, lane: 3 }).deduplication).toEqual({ id: "inbox-1-lane-3", keepLastIfActive: true });
+    expect(() => parsePayload("webhooks", { shopId: 1, lane: 4 })).toThrow(/lane/);
+    expect(() => parsePayload("webhooks", { shopId: 1, lane: 1, inboxId: 2 })).toThrow(PayloadError);
     expect(jobOptionsFor("recompute", { shopId: 1, itemId: 7 }).deduplication).toEqual({
       id: "recompute-1-7",
       keepLastIfActive: true,

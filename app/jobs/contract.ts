@@ -1,5 +1,6 @@
 import type { JobsOptions } from "bullmq";
 import { z } from "zod";
+import { LANES } from "../services/inbox-lanes";
 
 /**
  * The queue contract shared by the web process (producers) and the worker process (consumers):
@@ -38,6 +39,11 @@ export function jobKey(...parts: (string | number)[]): string {
   return key;
 }
 
+/** The deduplication id of a shop's lane drain (at most one active and one waiting per lane). */
+export function laneJobKey(shopId: number, lane: number): string {
+  return jobKey("inbox", shopId, "lane", lane);
+}
+
 export const DEFAULT_JOB_OPTIONS = {
   // 2 s, 4 s, ... 256 s: about 8.5 minutes of retries before a job is left in the failed set,
   // where it stays visible (and the database row it points at says what is pending).
@@ -51,13 +57,18 @@ export const DEFAULT_JOB_OPTIONS = {
 export const RECOMPUTE_DEBOUNCE_MS = 500;
 
 export const queues = {
-  /** Apply one recorded webhook delivery (a webhook_inbox row). One job per row. */
+  /**
+   * Apply recorded webhook deliveries (webhook_inbox rows): `{shopId, lane}` drains one lane of the
+   * shop's high-volume topics in batches (app/services/inbox-lanes.ts), one job per lane at a time
+   * (one arriving while it runs queues exactly one follow-up); `{shopId, inboxId}` applies one row
+   * (the other topics, retries of a failed row, the sweeper).
+   */
   webhooks: defineQueue({
     job: "process-inbox",
-    payload: z.object({ shopId: dbId, inboxId: dbId }).strict(),
-    identity: (p) => ({ jobId: jobKey("inbox", p.inboxId) }),
-    // Each job also applies up to BATCH_LIMIT other waiting deliveries of its shop
-    // (apply-delivery.server.ts): a few at a time keep the database pool for recomputes and pushes.
+    payload: z.union([z.object({ shopId: dbId, inboxId: dbId }).strict(), z.object({ shopId: dbId, lane: z.number().int().min(0).max(LANES - 1) }).strict()]),
+    identity: (p) =>
+      "inboxId" in p ? { jobId: jobKey("inbox", p.inboxId) } : { deduplication: { id: laneJobKey(p.shopId, p.lane), keepLastIfActive: true } },
+    // A few at a time keep the database pool for recomputes and pushes.
     concurrency: 4,
   }),
   /**

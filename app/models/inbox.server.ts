@@ -15,6 +15,8 @@ export interface NewDelivery {
   /** `received` for a delivery to apply, `rejected` for a malformed one (with `error`). */
   status: Extract<WebhookStatus, "received" | "rejected">;
   error?: string | null;
+  /** The shop's lane (app/services/inbox-lanes.ts), or null: a job per delivery. */
+  lane?: number | null;
 }
 
 export type InsertResult = { inserted: true; id: number } | { inserted: false; id: number; status: WebhookStatus };
@@ -25,9 +27,9 @@ export type InsertResult = { inserted: true; id: number } | { inserted: false; i
  */
 export async function insertDelivery(db: Db, d: NewDelivery): Promise<InsertResult> {
   const rows = await db.$queryRaw<{ id: number }[]>`
-    INSERT INTO "webhook_inbox" ("shopId", "webhookId", "topic", "eventId", "apiVersion", "triggeredAt", "payload", "status", "error", "processedAt")
+    INSERT INTO "webhook_inbox" ("shopId", "webhookId", "topic", "eventId", "apiVersion", "triggeredAt", "payload", "status", "error", "processedAt", "lane")
     VALUES (${d.shopId}, ${d.webhookId}, ${d.topic}, ${d.eventId}, ${d.apiVersion}, ${d.triggeredAt}, ${JSON.stringify(d.payload ?? null)}::jsonb,
-            ${d.status}::"webhook_status", ${d.error ?? null}, ${d.status === "rejected" ? new Date() : null})
+            ${d.status}::"webhook_status", ${d.error ?? null}, ${d.status === "rejected" ? new Date() : null}, ${d.lane ?? null}::int)
     ON CONFLICT ("webhookId") DO NOTHING
     RETURNING "id"`;
   if (rows.length > 0) return { inserted: true, id: rows[0].id };
@@ -105,17 +107,24 @@ function inboxRow(r: Record<string, unknown>): WebhookInbox {
 }
 
 /**
- * Up to `limit` other deliveries of the shop waiting to be applied (status `received`, of these
- * topics), oldest first, locked for the caller's transaction. Rows another applier holds are
- * passed over (SKIP LOCKED), never waited for.
+ * Up to `limit` deliveries of one lane of the shop waiting to be applied (status `received`),
+ * oldest first, locked for the caller's transaction, except `exceptId` (the caller's own row).
+ * Rows another applier holds are passed over (SKIP LOCKED), never waited for.
  */
-export async function claimWaiting(tx: Db, shopId: number, exceptId: number, topics: readonly string[], limit: number): Promise<WebhookInbox[]> {
+export async function claimWaiting(tx: Db, shopId: number, lane: number, limit: number, exceptId = 0): Promise<WebhookInbox[]> {
   const rows = await tx.$queryRaw<{ row: Record<string, unknown> }[]>`
     SELECT to_jsonb(i) AS row FROM webhook_inbox i
-    WHERE i."shopId" = ${shopId} AND i.status = 'received' AND i.id <> ${exceptId} AND i.topic = ANY(${[...topics]}::text[])
+    WHERE i."shopId" = ${shopId} AND i.lane = ${lane} AND i.status = 'received' AND i.id <> ${exceptId}
     ORDER BY i.id LIMIT ${limit}
     FOR UPDATE SKIP LOCKED`;
   return rows.map((r) => inboxRow(r.row));
+}
+
+/** Whether the lane still has deliveries waiting (held by another applier, if a claim found none). */
+export async function laneWaiting(db: Db, shopId: number, lane: number): Promise<boolean> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    SELECT id FROM webhook_inbox WHERE "shopId" = ${shopId} AND lane = ${lane} AND status = 'received' LIMIT 1`;
+  return rows.length > 0;
 }
 
 /** markDone for several rows in one statement. */
@@ -136,6 +145,7 @@ export interface DueDelivery {
   shopId: number;
   status: WebhookStatus;
   attempts: number;
+  lane: number | null;
 }
 
 /**
@@ -149,7 +159,7 @@ export async function findDue(
 ): Promise<DueDelivery[]> {
   const staleBefore = new Date(opts.now.getTime() - opts.staleMs);
   return db.$queryRaw<DueDelivery[]>`
-    SELECT "id", "shopId", "status", "attempts" FROM "webhook_inbox"
+    SELECT "id", "shopId", "status", "attempts", "lane" FROM "webhook_inbox"
     WHERE "shopId" = ${shopId} AND (
       ("status" = 'received' AND "receivedAt" < ${staleBefore})
       OR ("status" = 'failed' AND COALESCE("processedAt", "receivedAt") +

@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient, Shop, WebhookInbox } from "@prisma/client";
 import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
-import { claimWaiting, getDeliveryWithShop, lockDelivery, markDone, markDoneMany, markFailed, markRejected } from "../models/inbox.server";
+import { claimWaiting, getDeliveryWithShop, laneWaiting, lockDelivery, markDone, markDoneMany, markFailed, markRejected } from "../models/inbox.server";
+import { getShop } from "../models/shops.server";
 import { findItemId } from "../models/catalog.server";
 import { orderItemIds } from "../models/orders.server";
 import type { AdminClient } from "../shopify/client";
@@ -23,6 +24,7 @@ import { applyDisconnect, applyLevel } from "./apply-inventory.server";
 import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 import { applyFulfillment, applyOrder, applyOrderEdit, applyRefund } from "./apply-orders.server";
 import { AFTER_UNINSTALL_TOPICS, isTopic, parseTopicPayload, type PayloadOfTopic, type Topic } from "./apply-payloads.server";
+import { compareKeys, lockKey } from "./inbox-lanes";
 
 /**
  * Applies one recorded delivery exactly once. The row is locked FOR UPDATE and the delivery's
@@ -101,32 +103,20 @@ export type DeliveryOutcome =
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 
-/**
- * The high-volume topics (no Shopify read before the transaction, no result beyond items): a job
- * applying one of them also applies up to BATCH_LIMIT other waiting deliveries of these topics of
- * the same shop in its transaction (claimed FOR UPDATE SKIP LOCKED), so a flash sale's deliveries
- * share one transaction, one outbox write and one `done` mark instead of each paying for its own.
- * Their own jobs then find them done. If anything in a batch fails, the job applies its own row
- * alone; the others stay waiting for their jobs.
- */
-const BATCHED_TOPICS: readonly Topic[] = [
-  "orders/create",
-  "orders/updated",
-  "orders/cancelled",
-  "orders/fulfilled",
-  "orders/partially_fulfilled",
-  "orders/edited",
-  "refunds/create",
-  "fulfillments/create",
-  "inventory_levels/update",
-  "inventory_levels/connect",
-  "inventory_levels/disconnect",
-  "products/update",
-];
+/** Deliveries applied in one transaction: a lane's batch, or a row's own job with its lane's waiting rows. */
 export const BATCH_LIMIT = 20;
+/** How long one lane job drains before it hands over to its follow-up (other lanes and shops get turns). */
+const DRAIN_SLICE_MS = 5_000;
 
 export function applyDelivery(deps: ApplyDeps, ref: { shopId: number; inboxId: number }): Promise<DeliveryOutcome> {
   return applyOnce(deps, ref, { batch: true });
+}
+
+interface Claimed {
+  row: WebhookInbox;
+  topic: Topic;
+  payload: unknown;
+  prefetched: unknown;
 }
 
 async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number }, opts: { batch: boolean }): Promise<DeliveryOutcome> {
@@ -158,7 +148,8 @@ async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number
   }
 
   const dropped = shop.installState === "uninstalled" && !AFTER_UNINSTALL_TOPICS.includes(topic);
-  const batch = opts.batch && !dropped && BATCHED_TOPICS.includes(topic);
+  // A laned row's own job (a retry, the sweeper) also takes its lane's waiting rows.
+  const lane = opts.batch && !dropped ? row.lane : null;
   // The rows this job claimed for its batch, applied one by one if the batch fails.
   let claimed: number[] = [];
   try {
@@ -175,42 +166,12 @@ async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number
         await markDone(tx, ref.shopId, ref.inboxId, "dropped: shop uninstalled");
         return { itemIds: [], note: "dropped: shop uninstalled", dropped: true, batched: 0 };
       }
-      const own: { row: WebhookInbox; topic: Topic; payload: unknown; prefetched: unknown } = { row: { ...row, status: locked.status }, topic, payload: parsed.data, prefetched };
-      if (!batch) {
-        const applied = await applyOne(tx, own);
-        if (applied.shopErased) return { ...applied, dropped: false, batched: 0 };
-        await recordRecomputeRequests(tx, ref.shopId, applied.itemIds);
-        await markDone(tx, ref.shopId, ref.inboxId, applied.note ?? null);
-        return { ...applied, dropped: false, batched: 0 };
-      }
-      const rows = [own];
-      const others = await claimWaiting(tx, ref.shopId, ref.inboxId, BATCHED_TOPICS, BATCH_LIMIT);
+      const own: Claimed = { row: { ...row, status: locked.status }, topic, payload: parsed.data, prefetched };
+      const others = lane === null ? [] : await claimWaiting(tx, ref.shopId, lane, BATCH_LIMIT, ref.inboxId);
       claimed = others.map((o) => o.id);
-      for (const other of others) {
-        const payload = parseTopicPayload(other.topic as Topic, other.payload);
-        // Refused at ingest already; its own job records why.
-        if (payload.ok) rows.push({ row: other, topic: other.topic as Topic, payload: payload.data, prefetched: undefined });
-      }
-      // One lock order for every batch (orders, then products, then levels, each by Shopify id),
-      // so two batches never wait for each other in a cycle. Deliveries apply in any order.
-      rows.sort((a, b) => compareKeys(lockKey(a.topic, a.payload), lockKey(b.topic, b.payload)));
-      const items = new Set<number>();
-      const done: { id: number; note: string | null }[] = [];
-      let mine: ApplyResult & Extra = { itemIds: [] };
-      for (const r of rows) {
-        const applied = await applyOne(tx, r);
-        for (const id of applied.itemIds) items.add(id);
-        done.push({ id: r.row.id, note: applied.note ?? null });
-        if (r === own) mine = applied;
-      }
-      await recordRecomputeRequests(tx, ref.shopId, items);
-      await markDoneMany(tx, ref.shopId, done);
-      return { ...mine, itemIds: [...items], dropped: false, batched: done.length - 1 };
-
-      function applyOne(db: Prisma.TransactionClient, r: (typeof rows)[number]) {
-        const ctx: ApplyContext = { tx: db, shop, delivery: r.row, log: log.child({ shopId: shop.id, inboxId: r.row.id, topic: r.topic }) };
-        return (HANDLERS[r.topic] as Handler<unknown>).apply(ctx, r.payload, r.prefetched);
-      }
+      const { results, items } = await applyRows(tx, shop, log, [own, ...parseClaimed(others)]);
+      const mine = results.get(own)!;
+      return { ...mine, itemIds: items, dropped: false, batched: results.size - 1 };
     }, TX_OPTIONS);
 
     if (result === null) return { status: "skipped", reason: "done", itemIds: [] };
@@ -221,16 +182,11 @@ async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number
     return { status: "applied", topic, itemIds: result.itemIds, note: result.note, ...(result.batched > 0 ? { batched: result.batched } : {}) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (batch) {
-      // Whatever failed (another row of the batch, a deadlock between two batches), nothing of
-      // the batch was applied: apply each row alone, this job's own last (its failure is this
-      // job's). The others' own jobs may have found them held and gone: they are not left waiting.
+    if (lane !== null) {
+      // Whatever failed (another row of the batch, a deadlock), nothing of the batch was applied:
+      // apply each row alone, this job's own last (its failure is this job's).
       log.warn("batched apply failed; applying its deliveries one by one", { shopId: ref.shopId, inboxId: ref.inboxId, topic, rows: claimed.length + 1, error: message });
-      for (const inboxId of claimed) {
-        await applyOnce(deps, { shopId: ref.shopId, inboxId }, { batch: false }).catch((e) =>
-          log.warn("delivery of a failed batch not applied; it stays for its job or the sweeper", { shopId: ref.shopId, inboxId, error: e instanceof Error ? e.message : String(e) }),
-        );
-      }
+      await applyEachAlone(deps, ref.shopId, claimed);
       return applyOnce(deps, ref, { batch: false });
     }
     await markFailed(prisma, ref.shopId, ref.inboxId, message).catch((e) => log.error("could not mark delivery failed", { error: e }));
@@ -238,21 +194,112 @@ async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number
   }
 }
 
-type LockKey = [rank: number, a: bigint, b: bigint];
-
-/** What a batched delivery locks first: its order, its product, or its level (item, location). */
-function lockKey(topic: Topic, payload: unknown): LockKey {
-  const p = payload as Record<string, unknown>;
-  const id = (v: unknown) => (typeof v === "bigint" ? v : BigInt(Number(v ?? 0)));
-  if (topic.startsWith("orders/")) return [0, id(topic === "orders/edited" ? (p.order_edit as Record<string, unknown>).order_id : p.id), 0n];
-  if (topic === "refunds/create" || topic === "fulfillments/create") return [0, id(p.order_id), 0n];
-  if (topic === "products/update") return [1, id(p.id), 0n];
-  return [2, id(p.inventory_item_id), id(p.location_id)];
+/**
+ * Drains one lane of a shop: claims up to BATCH_LIMIT of its waiting deliveries at a time
+ * (oldest first, passing over rows another applier holds) and applies each batch in one
+ * transaction, until the lane is empty or DRAIN_SLICE_MS have passed. `more`: the lane still
+ * has rows (left for a follow-up job); `held`: the rows left are held by another applier (look
+ * again shortly: if it dies they are still `received`).
+ */
+export async function drainLane(deps: ApplyDeps, ref: { shopId: number; lane: number }, opts: { sliceMs?: number } = {}): Promise<{ applied: number; more: boolean; held: boolean }> {
+  const { prisma, log } = deps;
+  const until = Date.now() + (opts.sliceMs ?? DRAIN_SLICE_MS);
+  let applied = 0;
+  for (;;) {
+    let claimed: number[] = [];
+    let shopGone = false;
+    try {
+      const result = await prisma.$transaction(async (tx) => {
+        const rows = await claimWaiting(tx, ref.shopId, ref.lane, BATCH_LIMIT);
+        claimed = rows.map((r) => r.id);
+        if (rows.length === 0) return null;
+        const shop = await getShop(tx, ref.shopId);
+        if (!shop) {
+          shopGone = true;
+          return null;
+        }
+        if (shop.installState === "uninstalled") {
+          await markDoneMany(tx, ref.shopId, rows.map((r) => ({ id: r.id, note: "dropped: shop uninstalled" })));
+          return { items: [] as number[], count: rows.length };
+        }
+        const valid = parseClaimed(rows);
+        // Refused at ingest already (a row is only laned once its payload parsed): recorded as such.
+        for (const r of rows) if (!valid.some((v) => v.row.id === r.id)) await markRejected(tx, ref.shopId, r.id, "payload no longer parses");
+        const { items } = await applyRows(tx, shop, log, valid);
+        return { items, count: rows.length };
+      }, TX_OPTIONS);
+      if (shopGone) return { applied, more: false, held: false };
+      if (result === null) {
+        const held = await laneWaiting(prisma, ref.shopId, ref.lane);
+        return { applied, more: held, held };
+      }
+      applied += result.count;
+      await enqueueRecomputes(deps, ref.shopId, result.items);
+      // A short batch took every row it could: done unless rows came in since (or are held).
+      if (result.count < BATCH_LIMIT && !(await laneWaiting(prisma, ref.shopId, ref.lane))) return { applied, more: false, held: false };
+    } catch (error) {
+      // The claim itself failed (the database is away): the job retries with backoff.
+      if (claimed.length === 0) throw error;
+      log.warn("batched apply failed; applying its deliveries one by one", { shopId: ref.shopId, lane: ref.lane, rows: claimed.length, error: error instanceof Error ? error.message : String(error) });
+      applied += await applyEachAlone(deps, ref.shopId, claimed);
+    }
+    if (Date.now() >= until) return { applied, more: true, held: false };
+  }
 }
 
-function compareKeys(x: LockKey, y: LockKey): number {
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return 0;
+/**
+ * Rows of a failed batch, each in its own transaction. A row that fails alone is marked failed
+ * (by applyOnce) and given a job of its own, which retries it with the queue's backoff.
+ */
+async function applyEachAlone(deps: ApplyDeps, shopId: number, inboxIds: number[]): Promise<number> {
+  let applied = 0;
+  for (const inboxId of inboxIds) {
+    try {
+      await applyOnce(deps, { shopId, inboxId }, { batch: false });
+      applied++;
+    } catch (error) {
+      deps.log.warn("delivery of a failed batch not applied; its own job retries it", { shopId, inboxId, error: error instanceof Error ? error.message : String(error) });
+      await deps.producer
+        .enqueue("webhooks", { shopId, inboxId }, { delay: RETRY_DELAY_MS })
+        .catch((e) => deps.log.warn("retry of a delivery not enqueued; the sweeper retries it", { shopId, inboxId, error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+  return applied;
+}
+
+/** The first retry of a row that failed in a lane's batch (then the queue's backoff). */
+const RETRY_DELAY_MS = 2_000;
+
+function parseClaimed(rows: WebhookInbox[]): Claimed[] {
+  const out: Claimed[] = [];
+  for (const row of rows) {
+    if (!isTopic(row.topic)) continue;
+    const payload = parseTopicPayload(row.topic, row.payload);
+    if (payload.ok) out.push({ row, topic: row.topic, payload: payload.data, prefetched: undefined });
+  }
+  return out;
+}
+
+/**
+ * Applies rows in one transaction: in one lock order for every batch (orders, then products,
+ * then levels, each by Shopify id), so two batches never wait for each other in a cycle;
+ * deliveries apply in any order. Then one outbox write for the items they touched and one `done`
+ * mark. A delivery that erased the shop (shop/redact, never batched) leaves nothing to mark.
+ */
+async function applyRows(tx: Prisma.TransactionClient, shop: Shop, log: Logger, rows: Claimed[]): Promise<{ results: Map<Claimed, ApplyResult & Extra>; items: number[] }> {
+  const sorted = rows.length > 1 ? [...rows].sort((a, b) => compareKeys(lockKey(a.topic, a.payload), lockKey(b.topic, b.payload))) : rows;
+  const results = new Map<Claimed, ApplyResult & Extra>();
+  const items = new Set<number>();
+  for (const r of sorted) {
+    const ctx: ApplyContext = { tx, shop, delivery: r.row, log: log.child({ shopId: shop.id, inboxId: r.row.id, topic: r.topic }) };
+    const applied = await (HANDLERS[r.topic] as Handler<unknown>).apply(ctx, r.payload, r.prefetched);
+    if (applied.shopErased) return { results: new Map([[r, applied]]), items: [] };
+    results.set(r, applied);
+    for (const id of applied.itemIds) items.add(id);
+  }
+  await recordRecomputeRequests(tx, shop.id, items);
+  await markDoneMany(tx, shop.id, sorted.map((r) => ({ id: r.row.id, note: results.get(r)!.note ?? null })));
+  return { results, items: [...items] };
 }
 
 /** Of these items, those whose recompute request is still in the outbox. */

@@ -6,7 +6,9 @@ import { createLogger, type Logger } from "../lib/logger";
 import { insertDelivery } from "../models/inbox.server";
 import { findShopIdByDomain } from "../models/shops.server";
 import { authenticate } from "../shopify.server";
-import { isTopic, parseTopicPayload } from "./apply-payloads.server";
+import type { PayloadOf } from "../jobs/contract";
+import { isTopic, parseTopicPayload, type Topic } from "./apply-payloads.server";
+import { laneOf } from "./inbox-lanes";
 
 /**
  * The one webhook handler behind every `webhooks.*` route: verify → record → enqueue → 200, in
@@ -94,6 +96,7 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
   }
   const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
+  const lane = parsed.ok ? laneOf(d.topic as Topic, parsed.data) : null;
   const inserted = await insertDelivery(deps.prisma, {
     shopId,
     webhookId: d.webhookId,
@@ -104,21 +107,23 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
     payload: d.payload,
     status: parsed.ok ? "received" : "rejected",
     error: parsed.ok ? null : parsed.reason,
+    lane,
   });
   if (!parsed.ok) {
     if (inserted.inserted) log.warn("webhook rejected", { shop: d.shop, topic: d.topic, webhookId: d.webhookId, reason: parsed.reason });
     return "rejected";
   }
   if (!inserted.inserted && inserted.status !== "received") return "duplicate";
-  await enqueue(deps, shopId, inserted.id);
+  // A laned delivery wakes its lane's drain (a no-op while one is waiting); others get a job each.
+  await enqueue(deps, shopId, inserted.id, lane === null ? { shopId, inboxId: inserted.id } : { shopId, lane });
   return inserted.inserted ? "recorded" : "duplicate";
 }
 
-async function enqueue(deps: IngestDeps, shopId: number, inboxId: number): Promise<void> {
+async function enqueue(deps: IngestDeps, shopId: number, inboxId: number, job: PayloadOf<"webhooks">): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      deps.producer().enqueue("webhooks", { shopId, inboxId }),
+      deps.producer().enqueue("webhooks", job),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer from Redis in ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
       }),

@@ -9,7 +9,8 @@ import { sweepRecomputeRequests } from "./recompute-outbox.server";
 /**
  * The inbox sweeper: what makes "a delivery answered 200 is applied" true when Redis is not.
  * - `received` rows older than `staleMs` whose job is not waiting/active/delayed in the queue
- *   (Redis was down at ingest, or lost its data) are enqueued again;
+ *   (Redis was down at ingest, or lost its data) are enqueued again: a laned row's lane drain
+ *   (deduplicated, so harmless while one is queued), another row's own job;
  * - `failed` rows are retried with backoff (base · 2^(attempts-1), capped), for as long as it takes;
  *   each attempt's error and count stay on the row for anyone to see.
  * It runs as a timer in every worker process, not as a BullMQ repeatable job, because it must keep
@@ -54,7 +55,19 @@ export async function sweepInbox(deps: SweepDeps, options: SweepOptions = {}): P
   for (const shopId of opts.shopIds ?? (await listShopIds(deps.prisma))) {
     const rows = await findDue(deps.prisma, shopId, opts);
     report.due += rows.length;
+    // Waiting rows of a lane: the lane's drain takes them all (a no-op add while one is queued).
+    const lanes = new Set(rows.flatMap((r) => (r.status === "received" && r.lane !== null ? [r.lane] : [])));
+    for (const lane of lanes) {
+      try {
+        await deps.producer.enqueue("webhooks", { shopId, lane });
+        report.enqueued += 1;
+      } catch (error) {
+        report.errors += 1;
+        deps.log.warn("sweeper could not enqueue a lane", { shopId, lane, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     for (const row of rows) {
+      if (row.status === "received" && row.lane !== null) continue;
       const payload = { shopId: row.shopId, inboxId: row.id };
       const jobId = jobOptionsFor("webhooks", payload).jobId!;
       try {

@@ -8,7 +8,7 @@ const { default: prisma } = await import("../../../app/db.server");
 const { getProducer } = await import("../../../app/jobs/producer.server");
 const { createLogger } = await import("../../../app/lib/logger");
 const { processors } = await import("../../../workers/processors");
-const { applyDelivery } = await import("../../../app/services/apply-delivery.server");
+const { applyDelivery, drainLane } = await import("../../../app/services/apply-delivery.server");
 const { sweepInbox } = await import("../../../app/services/sweeper.server");
 const { applyOrder } = await import("../../../app/services/apply-orders.server");
 const { parseTopicPayload } = await import("../../../app/services/apply-payloads.server");
@@ -356,8 +356,8 @@ describe("catalogue", () => {
   });
 });
 
-describe("batches: one job applies the shop's waiting deliveries in one transaction", () => {
-  it("applies the others with its own, each marked done once; their own jobs then apply nothing", async () => {
+describe("lanes: a shop's waiting deliveries applied in batches", () => {
+  it("every delivery about one order, product or level shares a lane; a lane's job applies its rows in one transaction each, marked done once", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
     h.double.order({ shop: domain, id: 6501, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
@@ -371,49 +371,82 @@ describe("batches: one job applies the shop's waiting deliveries in one transact
     await deliver(domain, all);
     const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id, status: "received" }, orderBy: { id: "asc" } });
     expect(rows).toHaveLength(all.length);
+    const laneOfOrder = (id: number) => new Set(rows.filter((r) => r.topic.startsWith("orders/") && (r.payload as { id: number }).id === id).map((r) => r.lane));
+    expect(laneOfOrder(6501).size).toBe(1);
+    expect(rows.every((r) => r.lane !== null)).toBe(true);
 
-    const first = await applyDelivery({ prisma, producer: getProducer(), log }, { shopId: shop.id, inboxId: rows[0].id });
-    expect(first).toMatchObject({ status: "applied", batched: rows.length - 1 });
-    const after = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
-    expect(after.map((r) => [r.status, r.attempts])).toEqual(rows.map(() => ["done", 1]));
+    // A row's own job (a retry, the sweeper) applies its lane's waiting rows with it, no other lane's.
+    const own = rows[0];
+    const sameLane = rows.filter((r) => r.lane === own.lane);
+    const first = await applyDelivery({ prisma, producer: getProducer(), log }, { shopId: shop.id, inboxId: own.id });
+    expect(first).toMatchObject({ status: "applied", ...(sameLane.length > 1 ? { batched: sameLane.length - 1 } : {}) });
+    const status = async () => new Map((await prisma.webhookInbox.findMany({ where: { shopId: shop.id } })).map((r) => [r.id, [r.status, r.attempts]]));
+    for (const r of rows) expect((await status()).get(r.id)).toEqual(r.lane === own.lane ? ["done", 1] : ["received", 0]);
+
+    // Each other lane: one drain, one transaction for its rows.
+    const deps = { prisma, producer: getProducer(), log };
+    for (const lane of new Set(rows.map((r) => r.lane!).filter((l) => l !== own.lane))) {
+      const transactions = countTransactions(prisma);
+      expect(await drainLane({ ...deps, prisma: transactions.client }, { shopId: shop.id, lane })).toEqual({ applied: rows.filter((r) => r.lane === lane).length, more: false, held: false });
+      expect(transactions.count()).toBe(1);
+    }
+    expect([...(await status()).values()]).toEqual(rows.map(() => ["done", 1]));
     expect((await order(shop.id, 6501))?.cancelledAt).not.toBeNull();
     expect((await order(shop.id, 6501))?.lines.map((l) => l.openQuantity)).toEqual([0]);
     expect((await order(shop.id, 6502))?.lines.map((l) => l.openQuantity)).toEqual([1, 1]);
-    // One outbox request per item the batch touched, all queued by the one job.
+    // Every item touched has its recompute request in the outbox.
     const items = await prisma.inventoryItem.findMany({ where: { shopId: shop.id, sku: { in: ["TEE-BLK-M", "TEE-BLK-L"] } } });
-    expect([...(first as { itemIds: number[] }).itemIds].sort()).toEqual(items.map((i) => i.id).sort());
+    const requested = await prisma.$queryRaw<{ itemId: number }[]>`SELECT "itemId" FROM recompute_requests WHERE "shopId" = ${shop.id}`;
+    expect(items.every((i) => requested.some((r) => r.itemId === i.id))).toBe(true);
 
     for (const r of rows.slice(1)) {
-      expect(await applyDelivery({ prisma, producer: getProducer(), log }, { shopId: shop.id, inboxId: r.id })).toMatchObject({ status: "skipped", reason: "done" });
+      expect(await applyDelivery(deps, { shopId: shop.id, inboxId: r.id })).toMatchObject({ status: "skipped", reason: "done" });
     }
     expect((await prisma.webhookInbox.findMany({ where: { shopId: shop.id } })).every((r) => r.attempts === 1)).toBe(true);
+    // An empty lane: nothing to do, nothing left.
+    expect(await drainLane(deps, { shopId: shop.id, lane: own.lane! })).toEqual({ applied: 0, more: false, held: false });
   });
 
-  it("a fault in one delivery of a batch costs only that delivery: the others are applied one by one", async () => {
+  it("a fault in one delivery of a batch costs only that delivery: the others are applied one by one, the faulty one gets its own retry job", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
     h.double.order({ shop: domain, id: 6601, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 3 }] });
-    const all = produced(domain, from);
-    await deliver(domain, all);
+    // Two level updates in one lane with the order, whatever lanes their ids give.
+    await deliver(domain, produced(domain, from));
     const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
-    const create = rows.find((r) => r.topic === "orders/create")!;
     expect(rows.some((r) => r.topic === "inventory_levels/update")).toBe(true);
+    await prisma.webhookInbox.updateMany({ where: { shopId: shop.id }, data: { lane: 0 } });
 
     // Writing a level fails: the order's own transaction never writes one.
     const faulty = failOnSql(prisma, 'INSERT INTO "inventory_levels"');
-    const outcome = await applyDelivery({ prisma: faulty, producer: getProducer(), log }, { shopId: shop.id, inboxId: create.id });
-    expect(outcome).toMatchObject({ status: "applied", topic: "orders/create" });
-    expect(outcome).not.toHaveProperty("batched");
+    const queue = getProducer().queue("webhooks");
+    const outcome = await drainLane({ prisma: faulty, producer: getProducer(), log }, { shopId: shop.id, lane: 0 });
+    const failing = rows.filter((r) => r.topic === "inventory_levels/update");
+    expect(outcome).toEqual({ applied: rows.length - failing.length, more: false, held: false });
     expect((await order(shop.id, 6601))?.lines.map((l) => l.openQuantity)).toEqual([3]);
     const now = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
     expect(now.map((r) => [r.topic, r.status])).toEqual(rows.map((r) => [r.topic, r.topic === "inventory_levels/update" ? "failed" : "done"]));
     expect(now.find((r) => r.status === "failed")?.error).toMatch(/simulated fault/);
+    for (const r of failing) expect(await (await queue.getJob(`inbox-${r.id}`))?.getState()).toBe("delayed");
 
-    // The failed ones are retried (the sweeper's job) and applied once the fault is gone.
+    // The failed ones are retried (their own jobs) and applied once the fault is gone.
     await drain(shop.id);
     expect((await prisma.webhookInbox.findMany({ where: { shopId: shop.id } })).every((r) => r.status === "done")).toBe(true);
+    for (const r of failing) await (await queue.getJob(`inbox-${r.id}`))?.remove();
   });
 });
+
+/** A client that counts the interactive transactions run through it. */
+function countTransactions(client: PrismaClient): { client: PrismaClient; count(): number } {
+  let n = 0;
+  return {
+    client: withWrappedTransactions(client, (tx) => {
+      n += 1;
+      return tx;
+    }),
+    count: () => n,
+  };
+}
 
 describe("exactly once under crashes, and shop isolation", () => {
   it("a worker crash after half the writes (the order, not yet its lines) leaves nothing applied; the retry applies once", async () => {

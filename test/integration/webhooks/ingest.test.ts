@@ -9,6 +9,7 @@ const { default: prisma } = await import("../../../app/db.server");
 const { createProducer, getProducer } = await import("../../../app/jobs/producer.server");
 const { createLogger } = await import("../../../app/lib/logger");
 const { sweepInbox } = await import("../../../app/services/sweeper.server");
+const { laneJobKey } = await import("../../../app/jobs/contract");
 
 let double: ShopifyDouble;
 let server: Awaited<ReturnType<typeof startWebhookServer>>;
@@ -112,7 +113,7 @@ describe("webhook ingest (route → inbox → queue)", () => {
     expect(await prisma.orderLine.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
-  it("a row held by another applier that then dies is applied by its own job moments later", async () => {
+  it("a row held by another applier that then dies is applied by its lane's job moments later", async () => {
     const { domain, shop } = await newShop();
     const bw = worker.workers[0];
     await bw.pause();
@@ -138,9 +139,15 @@ describe("webhook ingest (route → inbox → queue)", () => {
     } finally {
       bw.resume();
     }
-    const job = await worker.producer.queue("webhooks").getJob(`inbox-${rowId}`);
-    for (let i = 0; i < 200 && (await job?.getState()) !== "delayed"; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(await job?.getState()).toBe("delayed");
+    // The lane's job finds the row held, leaves it, and queues a look 2 s later.
+    const queue = worker.producer.queue("webhooks");
+    const { lane } = await prisma.webhookInbox.findUniqueOrThrow({ where: { id: rowId } });
+    const laneJobState = async () => {
+      const id = await queue.getDeduplicationJobId(laneJobKey(shop.id, lane!));
+      return id ? ((await queue.getJob(id))?.getState() ?? "gone") : "none";
+    };
+    for (let i = 0; i < 200 && (await laneJobState()) !== "delayed"; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await laneJobState()).toBe("delayed");
     expect((await prisma.webhookInbox.findUniqueOrThrow({ where: { id: rowId } })).status).toBe("received");
     release();
     await holder;
@@ -175,7 +182,7 @@ describe("webhook ingest (route → inbox → queue)", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
     const [row] = await prisma.webhookInbox.findMany({ where: { shopId: shop.id } });
     expect(row.status).toBe("received");
-    expect(await worker.producer.queue("webhooks").getJob(`inbox-${row.id}`)).toBeUndefined();
+    expect(await worker.producer.queue("webhooks").getDeduplicationJobId(laneJobKey(shop.id, row.lane!))).toBeNull();
 
     const log = createLogger("error");
     // Not yet stale: left alone.
