@@ -5,7 +5,8 @@ import { Prisma, type Shop, type WebhookInbox, type WebhookStatus } from "@prism
 type Db = Prisma.TransactionClient;
 
 export interface NewDelivery {
-  shopId: number;
+  /** The shop, by id or by its myshopify domain (the webhook's X-Shopify-Shop-Domain). */
+  shop: { id: number } | { domain: string };
   webhookId: string;
   topic: string;
   eventId: string | null;
@@ -19,26 +20,35 @@ export interface NewDelivery {
   lane?: number | null;
 }
 
-export type InsertResult = { inserted: true; id: number } | { inserted: false; id: number; status: WebhookStatus };
+export type InsertResult =
+  | { inserted: true; id: number; shopId: number }
+  | { inserted: false; id: number; shopId: number; status: WebhookStatus }
+  | { inserted: false; unknownShop: true };
 
 /**
  * Records a delivery once: INSERT ... ON CONFLICT DO NOTHING, so concurrent duplicates race
- * safely in the database. A duplicate returns the existing row's id and status.
+ * safely in the database; the shop is looked up in the same statement (the ingest hot path). A
+ * duplicate returns the existing row's id and status; a shop without a row records nothing.
  */
 export async function insertDelivery(db: Db, d: NewDelivery): Promise<InsertResult> {
-  const rows = await db.$queryRaw<{ id: number }[]>`
+  const shopIs = "id" in d.shop ? Prisma.sql`s.id = ${d.shop.id}` : Prisma.sql`s.domain = ${d.shop.domain}`;
+  const rows = await db.$queryRaw<{ id: number; shopId: number }[]>`
     INSERT INTO "webhook_inbox" ("shopId", "webhookId", "topic", "eventId", "apiVersion", "triggeredAt", "payload", "status", "error", "processedAt", "lane")
-    VALUES (${d.shopId}, ${d.webhookId}, ${d.topic}, ${d.eventId}, ${d.apiVersion}, ${d.triggeredAt}, ${JSON.stringify(d.payload ?? null)}::jsonb,
-            ${d.status}::"webhook_status", ${d.error ?? null}, ${d.status === "rejected" ? new Date() : null}, ${d.lane ?? null}::int)
+    SELECT s.id, ${d.webhookId}, ${d.topic}, ${d.eventId}, ${d.apiVersion}, ${d.triggeredAt}, ${JSON.stringify(d.payload ?? null)}::jsonb,
+           ${d.status}::"webhook_status", ${d.error ?? null}, ${d.status === "rejected" ? new Date() : null}, ${d.lane ?? null}::int
+    FROM shops s WHERE ${shopIs}
     ON CONFLICT ("webhookId") DO NOTHING
-    RETURNING "id"`;
-  if (rows.length > 0) return { inserted: true, id: rows[0].id };
-  const existing = await db.webhookInbox.findFirst({ where: { shopId: d.shopId, webhookId: d.webhookId }, select: { id: true, status: true } });
-  if (!existing) {
+    RETURNING "id", "shopId"`;
+  if (rows.length > 0) return { inserted: true, id: rows[0].id, shopId: rows[0].shopId };
+  const [found] = await db.$queryRaw<{ shopId: number | null; existing: { id: number; status: WebhookStatus; shopId: number } | null }[]>`
+    SELECT (SELECT s.id FROM shops s WHERE ${shopIs}) AS "shopId",
+           (SELECT json_build_object('id', id, 'status', status, 'shopId', "shopId") FROM webhook_inbox WHERE "webhookId" = ${d.webhookId}) AS existing`;
+  if (found.shopId === null) return { inserted: false, unknownShop: true };
+  if (!found.existing || found.existing.shopId !== found.shopId) {
     // The id exists under another shop: webhook ids are global, so this is a forged or broken delivery.
     throw new Error(`webhook id ${d.webhookId} is already recorded for another shop`);
   }
-  return { inserted: false, id: existing.id, status: existing.status };
+  return { inserted: false, id: found.existing.id, shopId: found.shopId, status: found.existing.status };
 }
 
 /**

@@ -5,11 +5,6 @@ import type { Prisma } from "@prisma/client";
 type Db = Prisma.TransactionClient;
 
 /** The shop's id by domain in one raw read (every webhook delivery asks). */
-export async function findShopIdByDomain(db: Db, domain: string): Promise<number | null> {
-  const rows = await db.$queryRaw<{ id: number }[]>`SELECT id FROM shops WHERE domain = ${domain}`;
-  return rows[0]?.id ?? null;
-}
-
 export function getShop(db: Db, shopId: number) {
   return db.shop.findUnique({ where: { id: shopId } });
 }

@@ -4,7 +4,6 @@ import { env } from "../env.server";
 import { getProducer, type Producer } from "../jobs/producer.server";
 import { createLogger, type Logger } from "../lib/logger";
 import { insertDelivery } from "../models/inbox.server";
-import { findShopIdByDomain } from "../models/shops.server";
 import { authenticate } from "../shopify.server";
 import type { PayloadOf } from "../jobs/contract";
 import { isTopic, parseTopicPayload, type Topic } from "./apply-payloads.server";
@@ -89,16 +88,11 @@ export interface VerifiedDelivery {
 /** Records an authenticated delivery once and enqueues it; never throws for Redis trouble. */
 export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<IngestOutcome> {
   const { log } = deps;
-  const shopId = await findShopIdByDomain(deps.prisma, d.shop);
-  if (shopId === null) {
-    log.warn("webhook for a shop without a Shop row: not recorded", { shop: d.shop, topic: d.topic, webhookId: d.webhookId });
-    return "unknown-shop";
-  }
   const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
   const lane = parsed.ok ? laneOf(d.topic as Topic, parsed.data) : null;
   const inserted = await insertDelivery(deps.prisma, {
-    shopId,
+    shop: { domain: d.shop },
     webhookId: d.webhookId,
     topic: d.topic,
     eventId: d.eventId,
@@ -109,6 +103,11 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
     error: parsed.ok ? null : parsed.reason,
     lane,
   });
+  if ("unknownShop" in inserted) {
+    log.warn("webhook for a shop without a Shop row: not recorded", { shop: d.shop, topic: d.topic, webhookId: d.webhookId });
+    return "unknown-shop";
+  }
+  const { shopId } = inserted;
   if (!parsed.ok) {
     if (inserted.inserted) log.warn("webhook rejected", { shop: d.shop, topic: d.topic, webhookId: d.webhookId, reason: parsed.reason });
     return "rejected";

@@ -94,7 +94,7 @@ describe("recompute outbox", () => {
     const log = captureLog();
     try {
       const delivery = await insertDelivery(prisma, {
-        shopId,
+        shop: { id: shopId },
         webhookId: `wh-${uniqueSuffix()}`,
         topic: "inventory_levels/update",
         eventId: null,
@@ -103,6 +103,7 @@ describe("recompute outbox", () => {
         payload: { inventory_item_id: 31_001, location_id: 101, available: 3, updated_at: new Date(Date.now() + 1_000).toISOString() },
         status: "received",
       });
+      if (!("id" in delivery)) throw new Error("the shop has a row");
       const outcome = await applyDelivery({ prisma, producer: dead, log }, { shopId, inboxId: delivery.id });
       expect(outcome).toMatchObject({ status: "applied", itemIds: [items.a] });
       expect(log.lines.some((l) => l.level === "warn" && /requests stay in the outbox/.test(l.msg))).toBe(true);
