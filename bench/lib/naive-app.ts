@@ -9,7 +9,8 @@ import { AMAZON_LOCATION, WAREHOUSE, type Sku } from "./catalogue";
  * The naive baseline of performance.md: for every inventory-relevant webhook delivery, one
  * `inventorySetQuantities` mutation setting the Amazon location to 20% of what it last heard the
  * warehouse holds, no coalescing, no dedupe, blind writes (changeFromQuantity null). It waits out
- * THROTTLED answers (as any app must) and so falls behind; `backlog()` says by how much.
+ * THROTTLED answers and paces itself from `throttleStatus` (as any app must) and so falls behind;
+ * `backlog()` says by how much.
  */
 
 export interface NaiveApp {
@@ -60,18 +61,23 @@ export async function startNaiveApp(double: ShopifyDouble, shop: string, skus: S
     };
     for (;;) {
       if (closed) return;
+      // Every writer waits for the bucket the last answer described (as any app must), so the
+      // writers do not all wake at once and get throttled in turn.
+      const wait = notBefore - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const res = await fetch(endpoint, { method: "POST", headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token }, body: JSON.stringify({ query: SET_QUANTITIES, variables }) });
       const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[]; extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; restoreRate: number } } } };
-      if (body.errors?.some((e) => e.extensions?.code === "THROTTLED")) {
-        const t = body.extensions?.cost?.throttleStatus;
-        const need = (body.extensions?.cost?.requestedQueryCost ?? 10) - (t?.currentlyAvailable ?? 0);
-        await new Promise((r) => setTimeout(r, Math.max(50, (need / (t?.restoreRate ?? 100)) * 1000)));
-        continue;
-      }
+      const cost = body.extensions?.cost;
+      const t = cost?.throttleStatus;
+      // Room for this writer's next call and for those in flight with it.
+      const need = (cost?.requestedQueryCost ?? 10) * (running + 1) - (t?.currentlyAvailable ?? 0);
+      if (need > 0) notBefore = Math.max(notBefore, Date.now() + (need / (t?.restoreRate ?? 100)) * 1000);
+      if (body.errors?.some((e) => e.extensions?.code === "THROTTLED")) continue;
       app.mutations++;
       return;
     }
   }
+  let notBefore = 0;
 
   function pump(): void {
     while (!closed && running < (opts.concurrency ?? 4) && queue.length > 0) {
