@@ -122,3 +122,19 @@ export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[]
     ceilingShare: Math.round((cost / (restoreRate * busySeconds)) * 1000) / 1000,
   };
 }
+
+/**
+ * The naive app's cost of the whole script: every delivery it queued is one mutation, those still
+ * queued when the run ends priced at its average mutation (it is throttled and never catches up,
+ * so what it spent in the window depends on the window's length).
+ */
+export function naiveScriptCost(w: Pick<ReturnType<typeof costFigures>, "mutations" | "mutationCostPoints" | "costPoints" | "costPointsPerChangedSku" | "changedSkus">, backlog: number) {
+  const pointsPerMutation = w.mutations > 0 ? w.mutationCostPoints / w.mutations : 0;
+  const scriptPoints = Math.round(w.costPoints + pointsPerMutation * backlog);
+  return {
+    pointsPerMutation: Math.round(pointsPerMutation * 100) / 100,
+    scriptPoints,
+    windowPointsPerChangedSku: w.costPointsPerChangedSku,
+    costPointsPerChangedSku: w.changedSkus > 0 ? Math.round((scriptPoints / w.changedSkus) * 100) / 100 : null,
+  };
+}

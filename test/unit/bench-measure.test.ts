@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costFigures } from "../../bench/lib/measure";
+import { costFigures, naiveScriptCost } from "../../bench/lib/measure";
 import type { CallRecord, InventoryChangeRec } from "../shopify-double";
 
 /** The flash-sale benchmark's cost split: keeping ATS in Shopify vs routing orders. */
@@ -62,5 +62,17 @@ describe("costFigures", () => {
     const f = costFigures([call("InventorySetQuantities", 11), call("InventorySetQuantities", 11)], [change(1, 1)], { start: 0, end: 2_000 }, 100);
     expect(f.syncCostPointsPerChangedSku).toBe(f.costPointsPerChangedSku);
     expect(f.routingPointsPerOrder).toBeNull();
+  });
+});
+
+describe("naiveScriptCost", () => {
+  it("prices the deliveries still queued at the naive app's average mutation", () => {
+    const w = { mutations: 100, mutationCostPoints: 1_200, costPoints: 1_200, costPointsPerChangedSku: 6, changedSkus: 200 };
+    expect(naiveScriptCost(w, 50)).toEqual({ pointsPerMutation: 12, scriptPoints: 1_800, windowPointsPerChangedSku: 6, costPointsPerChangedSku: 9 });
+    expect(naiveScriptCost(w, 0).costPointsPerChangedSku).toBe(6);
+  });
+
+  it("has nothing to price before its first mutation", () => {
+    expect(naiveScriptCost({ mutations: 0, mutationCostPoints: 0, costPoints: 0, costPointsPerChangedSku: null, changedSkus: 0 }, 40)).toMatchObject({ scriptPoints: 0, costPointsPerChangedSku: null });
   });
 });
