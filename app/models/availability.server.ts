@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "./audit.server";
+import { networkVersionSql } from "./network.server";
 
 /**
  * What one item's evaluation reads and writes: its stock, open order lines, holdbacks, open
@@ -9,11 +10,15 @@ import type { Db } from "./audit.server";
 
 /**
  * Everything one evaluation reads, in ONE round trip (this runs on every order: the per-query
- * overhead of seven ORM queries was most of a recompute's time).
+ * overhead of seven ORM queries was most of a recompute's time): the item's inputs (null if no
+ * such item), its recompute request as of this read (the outbox settles what the read saw), and
+ * the shop's configuration version (the compiled network is cached by it).
  */
-export async function loadItemInputs(db: Db, shopId: number, itemId: number) {
-  const rows = await db.$queryRaw<RawInputs[]>`
+export async function loadItem(db: Db, shopId: number, itemId: number): Promise<{ inputs: ItemInputs | null; requestedAt: Date | null; networkVersion: string }> {
+  const rows = await db.$queryRaw<(RawInputs & { requestedAt: Date | null; networkVersion: string })[]>`
     SELECT
+      (SELECT "requestedAt" FROM recompute_requests WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS "requestedAt",
+      ${networkVersionSql(shopId)} AS "networkVersion",
       (SELECT row_to_json(x) FROM (
          SELECT i.id, i.sku, i.tracked, i."deletedAt", v.sku AS "variantSku", p."shopifyId"::text AS "productShopifyId",
                 p.vendor, p.tags, p.collections
@@ -45,7 +50,11 @@ export async function loadItemInputs(db: Db, shopId: number, itemId: number) {
       (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'quantity', quantity)), '[]'::json)
          FROM pushed_quantities WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND name = 'reserved') AS held`;
   const r = rows[0];
-  if (!r?.item) return null;
+  return { inputs: itemInputs(r), requestedAt: r.requestedAt, networkVersion: r.networkVersion };
+}
+
+function itemInputs(r: RawInputs) {
+  if (!r.item) return null;
   const i = r.item;
   return {
     item: {
@@ -120,7 +129,7 @@ interface RawInputs {
   held: { locationId: number; quantity: number }[];
 }
 
-export type ItemInputs = NonNullable<Awaited<ReturnType<typeof loadItemInputs>>>;
+export type ItemInputs = NonNullable<ReturnType<typeof itemInputs>>;
 
 /** Units sold per channel on orders placed since `since` and not cancelled (shipped or not). */
 export async function soldSince(db: Db, shopId: number, itemId: number, channelIds: number[], since: Date): Promise<Map<number, number>> {
@@ -142,35 +151,33 @@ export interface SnapshotRow {
   breakdown: Prisma.InputJsonValue;
 }
 
-/** Upserts the item's snapshot per channel in one statement; a history point only where ATP or ATS changed. */
+/**
+ * Upserts the item's snapshot per channel, adds a history point where ATP or ATS changed, and
+ * drops snapshots of channels gone: one statement (its parts all see the snapshots as they were).
+ */
 export async function saveSnapshots(db: Db, shopId: number, itemId: number, rows: SnapshotRow[], at: Date): Promise<{ changed: number }> {
   const when = at.toISOString().replace("Z", "");
-  const before = await db.$queryRaw<{ channelId: number; atp: number; ats: number }[]>`
-    SELECT "channelId", atp, ats FROM availability_snapshots WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}`;
-  const prev = new Map(before.map((p) => [p.channelId, p]));
-  if (rows.length > 0) {
-    await db.$executeRaw`
-      INSERT INTO "availability_snapshots" ("shopId", "itemId", "channelId", "atp", "ats", "ruleId", "breakdown", "computedAt")
-      SELECT ${shopId}, ${itemId}, t."channelId", t."atp", t."ats", t."ruleId", t."breakdown", ${when}::timestamp(3)
-      FROM unnest(${rows.map((r) => r.channelId)}::int[], ${rows.map((r) => r.atp)}::int[], ${rows.map((r) => r.ats)}::int[],
-                  ${rows.map((r) => r.ruleId)}::int[], ${rows.map((r) => JSON.stringify(r.breakdown))}::jsonb[]) AS t("channelId", "atp", "ats", "ruleId", "breakdown")
-      ON CONFLICT ("shopId", "itemId", "channelId") DO UPDATE
-        SET "atp" = EXCLUDED."atp", "ats" = EXCLUDED."ats", "ruleId" = EXCLUDED."ruleId", "breakdown" = EXCLUDED."breakdown", "computedAt" = EXCLUDED."computedAt"`;
-  }
-  const history: Prisma.AtsHistoryPointCreateManyInput[] = [];
-  for (const r of rows) {
-    const p = prev.get(r.channelId);
-    if (!p || p.atp !== r.atp || p.ats !== r.ats) history.push({ shopId, itemId, channelId: r.channelId, atp: r.atp, ats: r.ats, at });
-  }
-  const gone = before.filter((p) => !rows.some((r) => r.channelId === p.channelId)).map((p) => p.channelId);
-  if (gone.length > 0) await db.availabilitySnapshot.deleteMany({ where: { shopId, itemId, channelId: { in: gone } } });
-  if (history.length > 0) {
-    await db.$executeRaw`
+  const [{ changed }] = await db.$queryRaw<{ changed: number }[]>`
+    WITH t AS (
+      SELECT * FROM unnest(${rows.map((r) => r.channelId)}::int[], ${rows.map((r) => r.atp)}::int[], ${rows.map((r) => r.ats)}::int[],
+                           ${rows.map((r) => r.ruleId)}::int[], ${rows.map((r) => JSON.stringify(r.breakdown))}::jsonb[])
+        AS t("channelId", "atp", "ats", "ruleId", "breakdown")),
+    history AS (
       INSERT INTO ats_history ("shopId", "itemId", "channelId", atp, ats, at)
       SELECT ${shopId}, ${itemId}, t."channelId", t.atp, t.ats, ${when}::timestamp(3)
-      FROM unnest(${history.map((h) => h.channelId)}::int[], ${history.map((h) => h.atp)}::int[], ${history.map((h) => h.ats)}::int[]) AS t("channelId", atp, ats)`;
-  }
-  return { changed: history.length };
+      FROM t LEFT JOIN availability_snapshots s ON s."shopId" = ${shopId} AND s."itemId" = ${itemId} AND s."channelId" = t."channelId"
+      WHERE s."channelId" IS NULL OR s.atp <> t.atp OR s.ats <> t.ats
+      RETURNING 1),
+    gone AS (
+      DELETE FROM availability_snapshots
+      WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND NOT ("channelId" = ANY(${rows.map((r) => r.channelId)}::int[]))),
+    upserted AS (
+      INSERT INTO "availability_snapshots" ("shopId", "itemId", "channelId", "atp", "ats", "ruleId", "breakdown", "computedAt")
+      SELECT ${shopId}, ${itemId}, t."channelId", t."atp", t."ats", t."ruleId", t."breakdown", ${when}::timestamp(3) FROM t
+      ON CONFLICT ("shopId", "itemId", "channelId") DO UPDATE
+        SET "atp" = EXCLUDED."atp", "ats" = EXCLUDED."ats", "ruleId" = EXCLUDED."ruleId", "breakdown" = EXCLUDED."breakdown", "computedAt" = EXCLUDED."computedAt")
+    SELECT count(*)::int AS changed FROM history`;
+  return { changed };
 }
 
 export interface PoolRow {
@@ -183,35 +190,40 @@ export interface PoolRow {
 
 export async function savePools(db: Db, shopId: number, itemId: number, rows: PoolRow[]): Promise<void> {
   const keep = rows.map((r) => r.channelId);
-  await db.$executeRaw`DELETE FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND NOT ("channelId" = ANY(${keep}::int[]))`;
-  if (rows.length === 0) return;
-  // Set-based: one upsert for the pools, one delete and one insert for their carves. A pool keeps
-  // its rebalance snapshot unless this write is a rebalance.
-  const rebalance = rows[0].rebalance !== null;
+  // A pool keeps its rebalance snapshot unless this write is a rebalance.
+  const rebalance = rows.length > 0 && rows[0].rebalance !== null;
   if (rows.some((r) => (r.rebalance !== null) !== rebalance)) throw new Error("savePools: a rebalance writes every pool of the item");
   const ts = (d: Date) => d.toISOString().replace("Z", "");
   const now = ts(new Date());
-  const pools = await db.$queryRaw<{ id: number; channelId: number }[]>`
-    INSERT INTO ringfence_pools ("shopId", "itemId", "channelId", "quantity", "entitlement", "freeSupplyAtRebalance", "rebalancedAt", "updatedAt")
-    SELECT ${shopId}, ${itemId}, t."channelId", t."quantity", t."entitlement", t."freeSupply", t."at", ${now}::timestamp(3)
-    FROM unnest(${rows.map((r) => r.channelId)}::int[], ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.rebalance?.entitlement ?? r.quantity)}::int[],
-                ${rows.map((r) => r.rebalance?.freeSupply ?? 0)}::int[], ${rows.map((r) => ts(r.rebalance?.at ?? new Date()))}::timestamp(3)[])
-      AS t("channelId", "quantity", "entitlement", "freeSupply", "at")
-    ON CONFLICT ("shopId", "itemId", "channelId") DO UPDATE SET
-      "quantity" = EXCLUDED."quantity",
-      "entitlement" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."entitlement" ELSE ringfence_pools."entitlement" END,
-      "freeSupplyAtRebalance" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."freeSupplyAtRebalance" ELSE ringfence_pools."freeSupplyAtRebalance" END,
-      "rebalancedAt" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."rebalancedAt" ELSE ringfence_pools."rebalancedAt" END,
-      "updatedAt" = EXCLUDED."updatedAt"
-    RETURNING id, "channelId"`;
-  const poolOf = new Map(pools.map((p) => [p.channelId, p.id]));
-  const ids = pools.map((p) => p.id);
-  await db.$executeRaw`DELETE FROM pool_carves WHERE "shopId" = ${shopId} AND "poolId" = ANY(${ids}::int[])`;
-  const carves = rows.flatMap((r) => r.carves.filter((c) => c.quantity > 0).map((c) => ({ poolId: poolOf.get(r.channelId)!, ...c })));
-  if (carves.length > 0) {
-    await db.$executeRaw`
-      INSERT INTO pool_carves ("shopId", "poolId", "locationId", "quantity")
-      SELECT ${shopId}, t."poolId", t."locationId", t."quantity"
-      FROM unnest(${carves.map((c) => c.poolId)}::int[], ${carves.map((c) => c.locationId)}::int[], ${carves.map((c) => c.quantity)}::int[]) AS t("poolId", "locationId", "quantity")`;
-  }
+  const carves = rows.flatMap((r) => r.carves.filter((c) => c.quantity > 0).map((c) => ({ channelId: r.channelId, ...c })));
+  // One statement: pools of channels gone, the pools upserted, then their carves (those placed
+  // now upserted, the others deleted).
+  await db.$executeRaw`
+    WITH gone AS (
+      DELETE FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND NOT ("channelId" = ANY(${keep}::int[]))),
+    pools AS (
+      INSERT INTO ringfence_pools ("shopId", "itemId", "channelId", "quantity", "entitlement", "freeSupplyAtRebalance", "rebalancedAt", "updatedAt")
+      SELECT ${shopId}, ${itemId}, t."channelId", t."quantity", t."entitlement", t."freeSupply", t."at", ${now}::timestamp(3)
+      FROM unnest(${keep}::int[], ${rows.map((r) => r.quantity)}::int[], ${rows.map((r) => r.rebalance?.entitlement ?? r.quantity)}::int[],
+                  ${rows.map((r) => r.rebalance?.freeSupply ?? 0)}::int[], ${rows.map((r) => ts(r.rebalance?.at ?? new Date()))}::timestamp(3)[])
+        AS t("channelId", "quantity", "entitlement", "freeSupply", "at")
+      ON CONFLICT ("shopId", "itemId", "channelId") DO UPDATE SET
+        "quantity" = EXCLUDED."quantity",
+        "entitlement" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."entitlement" ELSE ringfence_pools."entitlement" END,
+        "freeSupplyAtRebalance" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."freeSupplyAtRebalance" ELSE ringfence_pools."freeSupplyAtRebalance" END,
+        "rebalancedAt" = CASE WHEN ${rebalance}::boolean THEN EXCLUDED."rebalancedAt" ELSE ringfence_pools."rebalancedAt" END,
+        "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING id, "channelId"),
+    placed AS (
+      SELECT p.id AS "poolId", c."locationId", c.quantity
+      FROM unnest(${carves.map((c) => c.channelId)}::int[], ${carves.map((c) => c.locationId)}::int[], ${carves.map((c) => c.quantity)}::int[])
+        AS c("channelId", "locationId", "quantity")
+      JOIN pools p ON p."channelId" = c."channelId"),
+    unplaced AS (
+      DELETE FROM pool_carves pc USING pools p
+      WHERE pc."shopId" = ${shopId} AND pc."poolId" = p.id
+        AND NOT EXISTS (SELECT 1 FROM placed x WHERE x."poolId" = pc."poolId" AND x."locationId" = pc."locationId"))
+    INSERT INTO pool_carves ("shopId", "poolId", "locationId", "quantity")
+    SELECT ${shopId}, "poolId", "locationId", quantity FROM placed
+    ON CONFLICT ("poolId", "locationId") DO UPDATE SET quantity = EXCLUDED.quantity`;
 }

@@ -1,3 +1,4 @@
+import { Prisma } from "@prisma/client";
 import type { Db } from "./audit.server";
 
 /**
@@ -5,17 +6,19 @@ import type { Db } from "./audit.server";
  * publish targets, exposure rules and suppliers. Every query is scoped by shopId.
  */
 
-export async function networkConfigVersion(db: Db, shopId: number): Promise<string> {
-  // Anything that changes the compiled network moves one of these numbers (deletes move a count).
-  const rows = await db.$queryRaw<{ v: string }[]>`
-    SELECT concat_ws('|',
+/** The shop's configuration version: anything that changes the compiled network moves it (deletes move a count). */
+export function networkVersionSql(shopId: number): Prisma.Sql {
+  return Prisma.sql`concat_ws('|',
       (SELECT concat(count(*), ':', coalesce(max(extract(epoch from "updatedAt")), 0)) FROM locations WHERE "shopId" = ${shopId}),
       (SELECT concat(count(*), ':', coalesce(max(extract(epoch from "updatedAt")), 0)) FROM channels WHERE "shopId" = ${shopId}),
       (SELECT concat(count(*), ':', coalesce(sum("locationId" * 31 + "position" * 7 + "channelId"), 0)) FROM channel_facilities WHERE "shopId" = ${shopId}),
       (SELECT concat(count(*), ':', coalesce(max(extract(epoch from "updatedAt")), 0)) FROM exposure_rules WHERE "shopId" = ${shopId}),
       (SELECT concat(count(*), ':', coalesce(max(extract(epoch from "updatedAt")), 0)) FROM suppliers WHERE "shopId" = ${shopId}),
-      (SELECT concat("handlingDays", ':', timezone, ':', extract(epoch from "updatedAt")) FROM shops WHERE id = ${shopId})
-    ) AS v`;
+      (SELECT concat("handlingDays", ':', timezone, ':', extract(epoch from "updatedAt")) FROM shops WHERE id = ${shopId}))`;
+}
+
+export async function networkConfigVersion(db: Db, shopId: number): Promise<string> {
+  const rows = await db.$queryRaw<{ v: string }[]>`SELECT ${networkVersionSql(shopId)} AS v`;
   return rows[0]?.v ?? "";
 }
 

@@ -32,13 +32,6 @@ export async function recordRecomputeRequestsForShop(db: Db, shopId: number): Pr
   return ids;
 }
 
-/** The item's pending request time, or null when none is pending. */
-export async function readRecomputeRequest(db: Db, shopId: number, itemId: number): Promise<Date | null> {
-  const rows = await db.$queryRaw<{ requestedAt: Date }[]>`
-    SELECT "requestedAt" FROM recompute_requests WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}`;
-  return rows[0]?.requestedAt ?? null;
-}
-
 /** Deletes the item's request unless it was renewed after `seen` (the value read before recomputing). */
 export async function settleRecomputeRequest(db: Db, shopId: number, itemId: number, seen: Date): Promise<boolean> {
   const count = await db.$executeRaw`

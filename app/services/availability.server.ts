@@ -22,7 +22,7 @@ import { planPushes, type PublishTarget } from "../domain/push-plan";
 import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
 import { dayIn } from "../lib/day";
-import { loadItemInputs, saveSnapshots, savePools, soldSince, type ItemInputs, type PoolRow, type SnapshotRow } from "../models/availability.server";
+import { loadItem, saveSnapshots, savePools, soldSince, type ItemInputs, type PoolRow, type SnapshotRow } from "../models/availability.server";
 import { loadNetworkConfig, networkConfigVersion, type NetworkConfig } from "../models/network.server";
 import { knownFrom, replacePendingEntries, type PendingEntry, type PendingPlan } from "../models/pushes.server";
 
@@ -68,9 +68,12 @@ export { dayIn };
 
 const isoDay = (d: Date | null): string | null => (d === null ? null : d.toISOString().slice(0, 10));
 
-/** The shop's compiled network, rebuilt only when its configuration version moves. */
-export async function shopNetwork(prisma: PrismaClient, shopId: number): Promise<ShopNetwork> {
-  const version = await networkConfigVersion(prisma, shopId);
+/**
+ * The shop's compiled network, rebuilt only when its configuration version moves. `version`: the
+ * version as the caller just read it (loadItem reads it with the item's inputs).
+ */
+export async function shopNetwork(prisma: PrismaClient, shopId: number, knownVersion?: string): Promise<ShopNetwork> {
+  const version = knownVersion ?? (await networkConfigVersion(prisma, shopId));
   const hit = networks.get(shopId);
   if (hit && hit.version === version) return hit;
   const cfg = await loadNetworkConfig(prisma, shopId);
@@ -182,10 +185,11 @@ export async function evaluateItemNow(
 
 // `timeline` keeps the day-by-day balance in the results (the admin's promise check reads it).
 async function evaluateLoaded(prisma: PrismaClient, shopId: number, itemId: number, now: Date, rebalance: boolean, netOverride?: CompiledNetwork, timeline = false) {
-  const [sn0, inputs] = await Promise.all([shopNetwork(prisma, shopId), loadItemInputs(prisma, shopId, itemId)]);
+  const { inputs, requestedAt, networkVersion } = await loadItem(prisma, shopId, itemId);
+  const sn0 = await shopNetwork(prisma, shopId, networkVersion);
   const sn: ShopNetwork = netOverride ? { ...sn0, net: netOverride } : sn0;
   const asOfIso = dayIn(now, sn.cfg.shop.timezone);
-  const none = { sn, net: sn.net, asOfIso, inputs: null, parts: null, fresh: null, result: null, rebalanced: false };
+  const none = { sn, net: sn.net, asOfIso, inputs: null, parts: null, fresh: null, result: null, rebalanced: false, requestedAt };
   if (!inputs) return { ...none, skipped: "no such item in this shop" };
   if (inputs.item.deletedAt || !inputs.item.tracked) return { ...none, skipped: "item deleted or not tracked" };
   if (sn.net.nC === 0) return { ...none, skipped: "no channels configured" };
@@ -234,20 +238,31 @@ async function evaluateLoaded(prisma: PrismaClient, shopId: number, itemId: numb
       result = evaluateItem(sn.net, buildItemState(sn.net, asOf, itemDef, { ...parts, pools: poolDefs }).state, asOf, newItemResult(sn.net), { timeline });
     }
   }
-  return { sn, net: sn.net, asOfIso, inputs, parts, fresh, result, rebalanced, skipped: undefined };
+  return { sn, net: sn.net, asOfIso, inputs, parts, fresh, result, rebalanced, skipped: undefined, requestedAt };
 }
 
-export async function recomputeItem(
+export type RecomputeOptions = { now?: Date; cause?: string; rebalance?: boolean; enqueuePush?: boolean };
+
+export async function recomputeItem(deps: AvailabilityDeps, shopId: number, itemId: number, opts: RecomputeOptions = {}): Promise<RecomputeResult> {
+  return (await recomputeSeeingRequest(deps, shopId, itemId, opts)).result;
+}
+
+/**
+ * recomputeItem, with the item's recompute request as the read of its inputs saw it: that
+ * request (not a newer one) is what the recompute has done (app/services/recompute-outbox.server.ts).
+ */
+export async function recomputeSeeingRequest(
   deps: AvailabilityDeps,
   shopId: number,
   itemId: number,
-  opts: { now?: Date; cause?: string; rebalance?: boolean; enqueuePush?: boolean } = {},
-): Promise<RecomputeResult> {
+  opts: RecomputeOptions = {},
+): Promise<{ result: RecomputeResult; requestSeen: Date | null }> {
   const { prisma } = deps;
   const now = opts.now ?? new Date();
   const empty: RecomputeResult = { itemId, ats: {}, atp: {}, historyPoints: 0, pendingEntries: 0, rebalanced: false };
   const ev = await evaluateLoaded(prisma, shopId, itemId, now, opts.rebalance ?? false);
-  if (ev.skipped !== undefined) return { ...empty, skipped: ev.skipped };
+  const requestSeen = ev.requestedAt;
+  if (ev.skipped !== undefined) return { result: { ...empty, skipped: ev.skipped }, requestSeen };
   const { sn, asOfIso, rebalanced } = ev;
   const inputs = ev.inputs!;
   const parts = ev.parts!;
@@ -312,7 +327,7 @@ export async function recomputeItem(
   if (entries > 0 && opts.enqueuePush !== false && deps.producer) {
     await deps.producer.enqueue("push", { shopId }, { delay: deps.pushDelayMs ?? DEFAULT_PUSH_DELAY_MS });
   }
-  return { itemId, ats, atp, historyPoints: saved, pendingEntries: entries, rebalanced };
+  return { result: { itemId, ats, atp, historyPoints: saved, pendingEntries: entries, rebalanced }, requestSeen };
 }
 
 interface Parts {

@@ -2,8 +2,8 @@ import type { PrismaClient } from "@prisma/client";
 import type { Producer } from "../jobs/producer.server";
 import type { Logger } from "../lib/logger";
 import { listShopIds } from "../models/shops.server";
-import { findStaleRecomputeRequests, readRecomputeRequest, settleRecomputeRequest } from "../models/recompute-requests.server";
-import { recomputeItem, type AvailabilityDeps, type RecomputeResult } from "./availability.server";
+import { findStaleRecomputeRequests, settleRecomputeRequest } from "../models/recompute-requests.server";
+import { recomputeSeeingRequest, type AvailabilityDeps, type RecomputeOptions, type RecomputeResult } from "./availability.server";
 
 export { recordRecomputeRequests, recordRecomputeRequestsForShop } from "../models/recompute-requests.server";
 
@@ -58,11 +58,11 @@ export async function recomputeRequested(
   deps: AvailabilityDeps & { prisma: PrismaClient },
   shopId: number,
   itemId: number,
-  opts: Parameters<typeof recomputeItem>[3] = {},
+  opts: RecomputeOptions = {},
 ): Promise<RecomputeResult & { settled: boolean }> {
-  // Read before the item's inputs: whatever request time this sees, the recompute sees its data.
-  const seen = await readRecomputeRequest(deps.prisma, shopId, itemId);
-  const result = await recomputeItem(deps, shopId, itemId, opts);
+  // Read with the item's inputs (one statement, one snapshot): whatever request time it sees, the
+  // recompute sees its data.
+  const { result, requestSeen: seen } = await recomputeSeeingRequest(deps, shopId, itemId, opts);
   const settled = seen !== null && (await settleRecomputeRequest(deps.prisma, shopId, itemId, seen));
   return { ...result, settled };
 }
