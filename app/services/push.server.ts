@@ -330,10 +330,16 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
   return moved;
 }
 
+/**
+ * Share of the shop's Shopify bucket routing leaves untouched: routing is background work that
+ * could spend the whole budget in a flash sale, and a push waiting for points is a sale shown late.
+ */
+export const ROUTING_RESERVE = 0.25;
+
 /** routeChannelOrders for a shop, with its stored session (the `route` job). */
 export async function routeShop(deps: PushDeps, shopId: number): Promise<number> {
   const shop = await deps.prisma.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
-  const client = (deps.adminFor ?? ((d) => adminForShop(deps.prisma, d)))(shop.domain);
+  const client = (deps.adminFor ?? ((d) => adminForShop(deps.prisma, d, { reserve: ROUTING_RESERVE })))(shop.domain);
   return routeChannelOrders(deps, shopId, client);
 }
 

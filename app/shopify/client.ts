@@ -45,6 +45,8 @@ export interface ClientOptions {
   log?: Logger;
   /** Attempts on THROTTLED / 5xx / network errors before giving up (the job retries later). */
   maxAttempts?: number;
+  /** Share of the shop's bucket this client's calls leave for others (background work; default 0). */
+  reserve?: number;
   baseBackoffMs?: number;
 }
 
@@ -78,7 +80,7 @@ export function createAdminClient(opts: ClientOptions): AdminClient {
     const isMutation = /^\s*mutation\b/.test(query);
     for (let attempt = 1; ; attempt++) {
       const estimate = learnedCost.get(operation) ?? (isMutation ? 10 : 20);
-      stats.waitedMs += await throttle.acquire(shop, estimate);
+      stats.waitedMs += await throttle.acquire(shop, estimate, opts.reserve ?? 0);
       let res: TransportResponse;
       try {
         res = await opts.transport({ shop, query, variables });

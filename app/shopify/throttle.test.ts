@@ -25,6 +25,18 @@ describe("ShopThrottle", () => {
     expect(clock.slept).toEqual([1900]);
   });
 
+  it("background work leaves its reserve in the bucket: a push goes now, routing waits", async () => {
+    const clock = fakeClock();
+    const t = new ShopThrottle(clock);
+    t.observe("a.myshopify.com", { maximumAvailable: 2000, currentlyAvailable: 400, restoreRate: 100 });
+    expect(t.waitFor("a.myshopify.com", 12)).toBe(0);
+    // A quarter of the bucket (500) stays: 12 more than 500 above the 400 there are → 1.12 s.
+    expect(t.waitFor("a.myshopify.com", 12, 0.25)).toBe(1120);
+    await t.acquire("a.myshopify.com", 12, 0.25);
+    expect(clock.slept).toEqual([1120]);
+    expect(t.snapshot("a.myshopify.com").currentlyAvailable).toBe(500);
+  });
+
   it("keeps one bucket per shop", () => {
     const t = new ShopThrottle(fakeClock());
     t.observe("a.myshopify.com", { maximumAvailable: 1000, currentlyAvailable: 0, restoreRate: 50 });

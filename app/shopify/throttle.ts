@@ -55,18 +55,22 @@ export class ShopThrottle {
     return b;
   }
 
-  /** Milliseconds until `cost` points are in the shop's bucket (0: now). */
-  waitFor(shop: string, cost: number): number {
+  /**
+   * Milliseconds until `cost` points are in the shop's bucket (0: now), leaving `reserve` (a share
+   * of the bucket) for other callers: background work passes one so it never drains the bucket
+   * that latency-bound work (pushes) needs.
+   */
+  waitFor(shop: string, cost: number, reserve = 0): number {
     const b = this.bucket(shop);
-    const need = Math.min(cost, b.max) - b.available;
+    const need = Math.min(cost + reserve * b.max, b.max) - b.available;
     return need <= 0 ? 0 : Math.ceil((need / b.rate) * 1000);
   }
 
-  /** Waits until `cost` fits, then takes it from the bucket (refunded by `observe`). */
-  async acquire(shop: string, cost: number): Promise<number> {
+  /** Waits until `cost` fits (above `reserve`), then takes it from the bucket (refunded by `observe`). */
+  async acquire(shop: string, cost: number, reserve = 0): Promise<number> {
     let waited = 0;
     for (;;) {
-      const ms = this.waitFor(shop, cost);
+      const ms = this.waitFor(shop, cost, reserve);
       if (ms === 0) break;
       waited += ms;
       await this.clock.sleep(ms);

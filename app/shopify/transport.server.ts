@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { rewriteAdminUrl } from "../lib/admin-origin";
-import { API_VERSION, createAdminClient, type AdminClient, type Transport } from "./client";
+import { API_VERSION, createAdminClient, type AdminClient, type ClientOptions, type Transport } from "./client";
 import { ShopifyAuthError } from "./errors";
 
 /**
@@ -46,8 +46,9 @@ export function sessionTokenLookup(prisma: PrismaClient): (shop: string) => Prom
 }
 
 /** An Admin client for a worker: offline session + admin origin override from the environment. */
-export function adminForShop(prisma: PrismaClient, shop: string): AdminClient {
+export function adminForShop(prisma: PrismaClient, shop: string, opts: Pick<ClientOptions, "reserve"> = {}): AdminClient {
   return createAdminClient({
+    ...opts,
     shop,
     transport: fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: process.env.SHOPIFY_ADMIN_ORIGIN || undefined }),
   });
