@@ -59,8 +59,11 @@ interface Body {
 /** One process-wide throttle, so every client of a shop in this process shares its bucket. */
 export const sharedThrottle = new ShopThrottle();
 
-// What we expect an operation to cost before Shopify has told us (learned per operation name).
+// What we expect a document to cost before Shopify has told us, learned per operation and document:
+// one operation's documents differ in size (n aliased orders, n items), and a small one waiting
+// for the bucket a big one needed is a routing or re-read held back for nothing.
 const learnedCost = new Map<string, number>();
+const costKey = (operation: string, query: string) => `${operation}:${query.length}`;
 
 /**
  * The Admin GraphQL client every operation goes through: waits for the shop's bucket, retries
@@ -79,7 +82,7 @@ export function createAdminClient(opts: ClientOptions): AdminClient {
     const stats: CallStats = { cost: 0, throttled: 0, retries: 0, waitedMs: 0 };
     const isMutation = /^\s*mutation\b/.test(query);
     for (let attempt = 1; ; attempt++) {
-      const estimate = learnedCost.get(operation) ?? (isMutation ? 10 : 20);
+      const estimate = learnedCost.get(costKey(operation, query)) ?? (isMutation ? 10 : 20);
       stats.waitedMs += await throttle.acquire(shop, estimate, opts.reserve ?? 0);
       let res: TransportResponse;
       try {
@@ -96,7 +99,7 @@ export function createAdminClient(opts: ClientOptions): AdminClient {
       const body = (res.body ?? {}) as Body;
       const cost = body.extensions?.cost;
       if (cost?.throttleStatus) throttle.observe(shop, cost.throttleStatus);
-      if (cost?.requestedQueryCost) learnedCost.set(operation, cost.requestedQueryCost);
+      if (cost?.requestedQueryCost) learnedCost.set(costKey(operation, query), cost.requestedQueryCost);
 
       if (res.status === 401 || res.status === 403 || res.status === 404) {
         throw new ShopifyAuthError(`${operation}: HTTP ${res.status} from Shopify (app uninstalled or token revoked?)`, shop, operation, res.status);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isTerminal, ShopifyAuthError, ShopifyQueryError, ShopifyServerError, ShopifyThrottledError, ShopifyUserError } from "./errors";
+import { createAdminClient, type Transport } from "./client";
 import { ShopThrottle, type Clock } from "./throttle";
 
 function fakeClock(): Clock & { t: number; slept: number[] } {
@@ -77,5 +78,31 @@ describe("isTerminal", () => {
     expect(new ShopifyUserError(s, "inventorySetQuantities", [{ code: "INVALID_QUANTITY_NEGATIVE", field: ["input", "quantities", "0", "quantity"], message: "can't be negative" }]).message).toBe(
       "inventorySetQuantities: INVALID_QUANTITY_NEGATIVE at input.quantities.0.quantity: can't be negative",
     );
+  });
+});
+
+describe("the client's cost estimate before a call", () => {
+  it("is learnt per document: a small read of an operation never waits for the bucket a big one needed", async () => {
+    const clock = fakeClock();
+    const throttle = new ShopThrottle(clock);
+    const shop = "learn.myshopify.com";
+    // Shopify answers with the requested cost of the document (its size here) and a bucket at 300.
+    const transport: Transport = async (req) => {
+      const requested = req.query.length;
+      return { status: 200, body: { data: {}, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 300, restoreRate: 100 } } } } };
+    };
+    const client = createAdminClient({ shop, transport, throttle, clock });
+    const big = `query ReadMany { ${"a ".repeat(450)} }`;
+    const small = `query ReadMany { a }`;
+    await client.request("ReadMany", big);
+    expect(clock.slept).toEqual([]);
+    // The big document asked for ~900 points: it waits for them next time…
+    await client.request("ReadMany", big);
+    expect(clock.slept).toHaveLength(1);
+    // …the small one of the same operation does not.
+    clock.slept.length = 0;
+    await client.request("ReadMany", small);
+    await client.request("ReadMany", small);
+    expect(clock.slept).toEqual([]);
   });
 });
