@@ -334,7 +334,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
  * Share of the shop's Shopify bucket routing leaves untouched: routing is background work that
  * could spend the whole budget in a flash sale, and a push waiting for points is a sale shown late.
  */
-export const ROUTING_RESERVE = 0.25;
+export const ROUTING_RESERVE = 0.1;
 
 /** routeChannelOrders for a shop, with its stored session (the `route` job). */
 export async function routeShop(deps: PushDeps, shopId: number): Promise<number> {

@@ -39,14 +39,14 @@ async function setup(): Promise<{ double: ShopifyDouble; client: AdminClient }> 
 const calls = (d: ShopifyDouble, name: string) => d.calls(SHOP).graphql.filter((c) => c.operationName === name && c.outcome === "ok");
 
 describe("OrderFulfillmentOrders: many orders in one call", () => {
-  it("the requested cost per order is Shopify's calculation, and a full call stays under 1,000 points", () => {
+  it("the requested cost per order is Shopify's calculation, and a full call asks for 372 points", () => {
     // order 1 + fulfillmentOrders (2 + 3 × (fulfillment order 1 + assignedLocation 1 + location 1 + lineItems (2 + 25 × 1)))
     expect(REQUESTED_COST_PER_ORDER).toBe(93);
-    expect(ORDERS_PER_CALL).toBe(10);
-    expect(() => documentFor(ORDERS_PER_CALL + 1)).toThrow(/orders per call: must be 1…10/);
+    expect(ORDERS_PER_CALL).toBe(4);
+    expect(() => documentFor(ORDERS_PER_CALL + 1)).toThrow(/orders per call: must be 1…4/);
   });
 
-  it("reads 12 orders in two calls, each order's fulfillment orders where Shopify put them", async () => {
+  it("reads 12 orders in four calls, each order's fulfillment orders where Shopify put them", async () => {
     const { double: d, client } = await setup();
     const ids = Array.from({ length: 12 }, (_, i) => 5001 + i);
     for (const id of ids) {
@@ -56,10 +56,10 @@ describe("OrderFulfillmentOrders: many orders in one call", () => {
     const gids = ids.map((id) => `gid://shopify/Order/${id}`);
     const { byOrder, calls: n } = await ordersFulfillmentOrders(client, [...gids, "gid://shopify/Order/424242"]);
 
-    expect(n).toBe(2);
+    expect(n).toBe(4);
     const made = calls(d, "OrderFulfillmentOrders");
-    expect(made).toHaveLength(2);
-    expect(made.map((c) => c.requestedCost)).toEqual([10 * 93, 3 * 93]);
+    expect(made).toHaveLength(4);
+    expect(made.map((c) => c.requestedCost)).toEqual([4 * 93, 4 * 93, 4 * 93, 1 * 93]);
     // Charged for what came back: per order 1 + 2 + (1 + 1 + 1 + 2 + lines).
     const expected = ids.map((id) => 8 + (id % 2 === 0 ? 2 : 1));
     expect(made.reduce((s, c) => s + (c.actualCost ?? 0), 0)).toBe(expected.reduce((a, b) => a + b, 0));
