@@ -13,8 +13,8 @@ import type { NumberedLine } from "../scripts/lib/replay-files";
 import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
 import { busyStatus, startStack, type Stack } from "../scripts/lib/stack";
 import { createShopifyDouble, InputError, type ShopifyDouble } from "../test/shopify-double";
-import { buildCatalogue, type Sku } from "./lib/catalogue";
-import { costFigures, ingestFigures, naiveScriptCost, pushLatency, type Window } from "./lib/measure";
+import { AMAZON_LOCATION, buildCatalogue, type Sku } from "./lib/catalogue";
+import { costFigures, ingestFigures, naiveScriptCost, pushLatency, routedSaleLatency, type Window } from "./lib/measure";
 import { startNaiveApp } from "./lib/naive-app";
 import { buildStream, type TimedAction } from "./lib/stream";
 
@@ -122,6 +122,7 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
     const p = x.payload as { source_name?: string };
     return (x.topic === "orders/create" && p.source_name === "amazon") || x.topic === "orders/cancelled";
   });
+  const routedSales = routedSaleLatency(deliveries, calls.inventory, itemOfVariant, window, AMAZON_LOCATION, (x) => x.topic === "orders/create" && (x.payload as { source_name?: string }).source_name === "amazon");
   const pushAllOrders = pushLatency(deliveries, calls.inventory, itemOfVariant, window, (x) => x.topic === "orders/create" || x.topic === "orders/cancelled");
   const cost = costFigures(calls.graphql, calls.inventory, window, params.restoreRate);
   const naiveWindow = naive ? costFigures(naive.double.calls(naive.shop).graphql, naive.double.calls(naive.shop).inventory, window, params.restoreRate) : null;
@@ -138,6 +139,7 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
     ingest,
     push,
     pushAllOrders,
+    routedSales,
     cost,
     naiveCost,
     naiveBacklogAtEnd,
@@ -191,6 +193,10 @@ async function main(): Promise<void> {
     out(`orders: ${m.orders} in ${m.streamSeconds.toFixed(1)} s (${params.ordersPerMinute}/min), duplicates sent ${m.duplicates}`);
     out(`ingest: ${m.ingest.deliveries} delivery attempts, ${m.ingest.deliveriesPerSecond}/s, latency p50 ${m.ingest.ingestP50Ms} ms, p99 ${m.ingest.ingestP99Ms} ms, max ${m.ingest.ingestMaxMs} ms, non-2xx ${m.ingest.failedAttempts}`);
     out(`webhook→push (Amazon sales and cancellations, per SKU): p50 ${m.push.pushP50Ms} ms, p95 ${m.push.pushP95Ms} ms, p99 ${m.push.pushP99Ms} ms over ${m.push.samples} samples (${m.push.unmatched} without a later push)`);
+    out(
+      `  of which, Amazon sales landing on the channel location: delivery→routed off it p50 ${m.routedSales.toMoveP50Ms} ms, p95 ${m.routedSales.toMoveP95Ms} ms; ` +
+        `routed→our push setting it back to ATS p50 ${m.routedSales.moveToPushP50Ms} ms, p95 ${m.routedSales.moveToPushP95Ms} ms (${m.routedSales.samples} samples)`,
+    );
     out(`webhook→next push of the SKU (every order, upper bound): p50 ${m.pushAllOrders.pushP50Ms} ms, p95 ${m.pushAllOrders.pushP95Ms} ms, p99 ${m.pushAllOrders.pushP99Ms} ms over ${m.pushAllOrders.samples} samples (${m.pushAllOrders.unmatched} without)`);
     out(m.drainMs !== null ? `drain after the stream: ${m.drainMs} ms to idle` : `NOT drained ${params.maxDrainSeconds} s after the stream: ${m.behind}`);
     out(`our Shopify calls by operation: ${Object.entries(m.cost.byOperation).map(([k, v]) => `${k} ${v.calls}× ${v.points} pts`).join(", ")}`);

@@ -138,3 +138,56 @@ export function naiveScriptCost(w: Pick<ReturnType<typeof costFigures>, "mutatio
     costPointsPerChangedSku: w.changedSkus > 0 ? Math.round((scriptPoints / w.changedSkus) * 100) / 100 : null,
   };
 }
+
+/**
+ * Where an Amazon sale's webhook→push time goes when its order lands on the channel location:
+ * from the delivery to the move of the item's units off that location (routing), then from the
+ * move to our next push of the item (which sets the location back to ATS: the move returned the
+ * units to `available` there). Per SKU, matched to the first move and push at or after each.
+ */
+export function routedSaleLatency(
+  deliveries: DeliveryRecord[],
+  inventory: InventoryChangeRec[],
+  itemOfVariant: Map<number, number>,
+  w: Window,
+  channelLocation: number,
+  counts: (d: DeliveryRecord) => boolean,
+) {
+  const times = (pick: (c: InventoryChangeRec) => boolean) => {
+    const by = new Map<number, number[]>();
+    for (const c of inventory) {
+      if (c.at < w.start || !pick(c)) continue;
+      const list = by.get(c.itemId) ?? [];
+      list.push(c.at);
+      by.set(c.itemId, list);
+    }
+    for (const list of by.values()) list.sort((a, b) => a - b);
+    return by;
+  };
+  const moves = times((c) => c.reason === "fulfillment_order_moved" && c.locationId === channelLocation && c.name === "committed" && c.delta < 0);
+  const pushes = times((c) => c.actor === "app" && (c.referenceDocumentUri?.startsWith("gid://ringfence/PushJob/") ?? false));
+  const toMove: number[] = [];
+  const toPush: number[] = [];
+  const seen = new Set<string>();
+  for (const d of deliveries) {
+    const at = d.attempts[0]?.at;
+    if (at === undefined || at < w.start || d.status !== "accepted" || !counts(d) || seen.has(d.webhookId)) continue;
+    seen.add(d.webhookId);
+    for (const l of (d.payload as { line_items?: { variant_id?: number }[] }).line_items ?? []) {
+      const item = itemOfVariant.get(Number(l.variant_id));
+      if (item === undefined) continue;
+      const moved = moves.get(item)?.find((t) => t >= at);
+      if (moved === undefined) continue;
+      toMove.push(moved - at);
+      const pushed = pushes.get(item)?.find((t) => t >= moved);
+      if (pushed !== undefined) toPush.push(pushed - moved);
+    }
+  }
+  return {
+    samples: toMove.length,
+    toMoveP50Ms: percentile(toMove, 50),
+    toMoveP95Ms: percentile(toMove, 95),
+    moveToPushP50Ms: percentile(toPush, 50),
+    moveToPushP95Ms: percentile(toPush, 95),
+  };
+}

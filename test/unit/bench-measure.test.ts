@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costFigures, naiveScriptCost } from "../../bench/lib/measure";
+import { costFigures, naiveScriptCost, routedSaleLatency } from "../../bench/lib/measure";
 import type { CallRecord, InventoryChangeRec } from "../shopify-double";
 
 /** The flash-sale benchmark's cost split: keeping ATS in Shopify vs routing orders. */
@@ -74,5 +74,22 @@ describe("naiveScriptCost", () => {
 
   it("has nothing to price before its first mutation", () => {
     expect(naiveScriptCost({ mutations: 0, mutationCostPoints: 0, costPoints: 0, costPointsPerChangedSku: null, changedSkus: 0 }, 40)).toMatchObject({ scriptPoints: 0, costPointsPerChangedSku: null });
+  });
+});
+
+describe("routedSaleLatency", () => {
+  it("splits a routed sale's time into delivery→move and move→push, per SKU", () => {
+    const delivery = { webhookId: "w1", topic: "orders/create", status: "accepted", attempts: [{ at: 1_000 }], payload: { line_items: [{ variant_id: 7 }] } };
+    const change = (at: number, over: Partial<InventoryChangeRec>): InventoryChangeRec =>
+      ({ at, groupId: null, itemId: 70, locationId: 901, sku: "S", name: "available", delta: 1, quantityAfterChange: 0, reason: "correction", referenceDocumentUri: null, ledgerDocumentUri: null, actor: "shopify", ...over }) as InventoryChangeRec;
+    const inventory = [
+      change(900, { reason: "fulfillment_order_moved", name: "committed", delta: -1, actor: "app" }),
+      change(3_000, { reason: "fulfillment_order_moved", name: "committed", delta: -1, actor: "app" }),
+      change(3_000, { reason: "fulfillment_order_moved", name: "available", delta: 1, actor: "app" }),
+      change(2_500, { actor: "app", referenceDocumentUri: "gid://ringfence/PushJob/1" }),
+      change(4_200, { actor: "app", referenceDocumentUri: "gid://ringfence/PushJob/2" }),
+    ];
+    const out = routedSaleLatency([delivery as never], inventory, new Map([[7, 70]]), { start: 0, end: 10_000 }, 901, () => true);
+    expect(out).toEqual({ samples: 1, toMoveP50Ms: 2_000, toMoveP95Ms: 2_000, moveToPushP50Ms: 1_200, moveToPushP95Ms: 1_200 });
   });
 });
