@@ -155,11 +155,7 @@ export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Pr
     : existing
       ? await db.product.update({ where: { id: existing.id }, data: header })
       : await db.product.create({ data: { shopId, shopifyId: p.shopifyId, ...header } });
-  if (unchanged) {
-    await db.$executeRaw`
-      UPDATE products SET "shopifyUpdatedAt" = ${p.updatedAt}, "updatedAt" = now()
-      WHERE id = ${existing.id} AND "shopId" = ${shopId} AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" < ${p.updatedAt})`;
-  }
+  if (unchanged) await touchProduct(db, shopId, existing.id, p.updatedAt);
 
   const itemIds: number[] = [];
   const changed = new Set<number>();
@@ -234,10 +230,15 @@ async function unchangedProduct(db: Db, shopId: number, p: ProductInput): Promis
   if (!r) return null;
   if (r.stale) return { applied: false };
   if (!r.same) return null;
-  await db.$executeRaw`
-    UPDATE products SET "shopifyUpdatedAt" = ${p.updatedAt}, "updatedAt" = now()
-    WHERE id = ${r.id} AND "shopId" = ${shopId} AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" < ${p.updatedAt})`;
+  await touchProduct(db, shopId, r.id, p.updatedAt);
   return { applied: true, itemIds: r.itemIds, changedItemIds: [], unchanged: true };
+}
+
+/** Only the product's timestamp moves (forward only, so it needs no lock). */
+async function touchProduct(db: Db, shopId: number, productId: number, updatedAt: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE products SET "shopifyUpdatedAt" = ${updatedAt}, "updatedAt" = now()
+    WHERE id = ${productId} AND "shopId" = ${shopId} AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" < ${updatedAt})`;
 }
 
 /** Order lines stored before their item was known: link them by SKU now that it is. */

@@ -1,5 +1,8 @@
-import type { ProcessorContext } from "../types";
+import { UnrecoverableError } from "bullmq";
+import type { QueueName } from "../../app/jobs/contract";
 import { isInstalled } from "../../app/models/shops.server";
+import { isTerminal } from "../../app/shopify/errors";
+import type { Processor, ProcessorContext } from "../types";
 
 export interface Dropped {
   status: "dropped";
@@ -14,4 +17,21 @@ export async function dropUnlessInstalled(ctx: ProcessorContext, queue: string, 
   if (await isInstalled(ctx.prisma, payload.shopId)) return null;
   ctx.log.info("job dropped: shop not installed", { queue, ...payload });
   return { status: "dropped", reason: "shop not installed" };
+}
+
+/**
+ * A job that calls Shopify for one shop: dropped unless the shop is installed, and failed at once
+ * (no retries) on a Shopify error that cannot heal; other failures retry with the queue's backoff.
+ */
+export function shopifyShopJob<Q extends QueueName>(queue: Q, run: Processor<Q>): Processor<Q> {
+  return async (payload, job, ctx) => {
+    const dropped = await dropUnlessInstalled(ctx, queue, payload as { shopId: number });
+    if (dropped) return dropped;
+    try {
+      return await run(payload, job, ctx);
+    } catch (error) {
+      if (isTerminal(error)) throw new UnrecoverableError((error as Error).message);
+      throw error;
+    }
+  };
 }
