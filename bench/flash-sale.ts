@@ -8,6 +8,7 @@
  * line. Progress on stderr.
  */
 import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { NumberedLine } from "../scripts/lib/replay-files";
 import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
@@ -98,7 +99,15 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
       () => undefined,
     );
   }, 10_000);
-  const window = await play(actions, targets).finally(() => clearInterval(sampler));
+  // The double times each delivery from this process: its own event-loop delays (the naive app,
+  // the second double, the measuring) are in the ingest figures too, so they are printed beside.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const window = await play(actions, targets).finally(() => {
+    clearInterval(sampler);
+    loop.disable();
+  });
+  const benchLoopDelay = { p50Ms: Math.round(loop.percentile(50) / 1e5) / 10, p99Ms: Math.round(loop.percentile(99) / 1e5) / 10, maxMs: Math.round(loop.max / 1e5) / 10 };
   const naiveBacklogAtEnd = naiveApp?.backlog() ?? 0;
   log(`[bench] stream done in ${((window.end - window.start) / 1000).toFixed(1)} s; waiting for the app to go idle`);
   // Bounded: a loop that cannot keep up is reported as not drained instead of running for ever.
@@ -137,6 +146,7 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
     drainMs,
     behind,
     ingest,
+    benchLoopDelay,
     push,
     pushAllOrders,
     routedSales,
@@ -191,7 +201,7 @@ async function main(): Promise<void> {
     const m = main;
     out();
     out(`orders: ${m.orders} in ${m.streamSeconds.toFixed(1)} s (${params.ordersPerMinute}/min), duplicates sent ${m.duplicates}`);
-    out(`ingest: ${m.ingest.deliveries} delivery attempts, ${m.ingest.deliveriesPerSecond}/s, latency p50 ${m.ingest.ingestP50Ms} ms, p99 ${m.ingest.ingestP99Ms} ms, max ${m.ingest.ingestMaxMs} ms, non-2xx ${m.ingest.failedAttempts}`);
+    out(`ingest: ${m.ingest.deliveries} delivery attempts, ${m.ingest.deliveriesPerSecond}/s, latency p50 ${m.ingest.ingestP50Ms} ms, p99 ${m.ingest.ingestP99Ms} ms, max ${m.ingest.ingestMaxMs} ms, non-2xx ${m.ingest.failedAttempts}; the sending process's own event-loop delay p50 ${m.benchLoopDelay.p50Ms} ms, p99 ${m.benchLoopDelay.p99Ms} ms, max ${m.benchLoopDelay.maxMs} ms`);
     out(`webhook→push (Amazon sales and cancellations, per SKU): p50 ${m.push.pushP50Ms} ms, p95 ${m.push.pushP95Ms} ms, p99 ${m.push.pushP99Ms} ms over ${m.push.samples} samples (${m.push.unmatched} without a later push)`);
     out(
       `  of which, Amazon sales landing on the channel location: delivery→routed off it p50 ${m.routedSales.toMoveP50Ms} ms, p95 ${m.routedSales.toMoveP95Ms} ms; ` +
@@ -240,6 +250,7 @@ async function main(): Promise<void> {
         deliveriesPerSecond: m.ingest.deliveriesPerSecond,
         ingestP50Ms: m.ingest.ingestP50Ms,
         ingestP99Ms: m.ingest.ingestP99Ms,
+        senderLoopDelayP99Ms: m.benchLoopDelay.p99Ms,
         pushP50Ms: m.push.pushP50Ms,
         pushP95Ms: m.push.pushP95Ms,
         pushP99Ms: m.push.pushP99Ms,

@@ -132,6 +132,12 @@ export async function setLineLocations(tx: Db, shopId: number, assignments: { li
   }
 }
 
+/** Whether the channel publishes its ATS to a channel location (its orders land there and are routed). */
+export async function publishesToLocation(db: Db, shopId: number, channelId: number): Promise<boolean> {
+  const c = await db.channel.findFirst({ where: { id: channelId, shopId, archivedAt: null, publishKind: "location", publishLocationId: { not: null } }, select: { id: true } });
+  return c !== null;
+}
+
 /** The shop's channels with their order rules, for classification. */
 export async function loadChannelRules(db: Db, shopId: number): Promise<ChannelOrderRules[]> {
   const channels = await db.channel.findMany({ where: { shopId }, orderBy: { id: "asc" } });

@@ -144,6 +144,63 @@ async function createJob(db: Prisma.TransactionClient, shopId: number, kind: Pus
   return id;
 }
 
+/** Who takes back, in routing's own call, what its moves return to a channel location (createDeltaJob). */
+export const ROUTE_ACTOR = "worker:route";
+/** quantityName of a delta write (inventoryAdjustQuantities): each entry's `after` holds its delta, `before` is null. */
+export const DELTA_KIND = "available_delta";
+/** A routing write still `sent` this long after it was made lost its caller (see orphanedDeltaJobs). */
+export const ROUTE_WRITE_ORPHANED_MS = 2 * 60_000;
+
+/**
+ * A delta write routing makes in the call that moves orders off a channel location, on record
+ * like any push (Shopify's history points at it): created `sent`, with its key. Never resent by
+ * the push service: a delta sent without the moves it undoes would take units that are there.
+ */
+export async function createDeltaJob(
+  db: Prisma.TransactionClient,
+  shopId: number,
+  meta: { actor: string; cause: string },
+  entries: { itemId: number; locationId: number; channelId: number | null; delta: number }[],
+): Promise<number> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO push_jobs ("shopId", status, "sentAt", "quantityName", "reason", "idempotencyKey", "actor", "cause")
+    VALUES (${shopId}, 'sent', now(), ${DELTA_KIND}, 'correction', ${randomUUID()}, ${meta.actor}, ${meta.cause})
+    RETURNING id`;
+  const jobId = rows[0].id;
+  await db.$executeRaw`UPDATE push_jobs SET "referenceDocumentUri" = ${`gid://ringfence/PushJob/${jobId}`} WHERE id = ${jobId} AND "shopId" = ${shopId}`;
+  await db.$executeRaw`
+    INSERT INTO "push_job_entries" ("shopId", "pushJobId", "itemId", "locationId", "channelId", "after")
+    SELECT ${shopId}, ${jobId}, t."itemId", t."locationId", t."channelId", t."delta"
+    FROM unnest(${entries.map((e) => e.itemId)}::int[], ${entries.map((e) => e.locationId)}::int[], ${entries.map((e) => e.channelId)}::int[],
+                ${entries.map((e) => e.delta)}::int[]) AS t("itemId", "locationId", "channelId", "delta")`;
+  return jobId;
+}
+
+/** Shopify's answer to a delta write: applied (the caller re-reads the levels) or refused. */
+export async function recordDeltaOutcome(db: Prisma.TransactionClient, shopId: number, jobId: number, outcome: { applied: true; costPoints: number } | { applied: false; error: string }): Promise<void> {
+  if (outcome.applied) {
+    await db.pushJob.updateMany({ where: { id: jobId, shopId }, data: { status: "succeeded", completedAt: new Date(), costPoints: outcome.costPoints, error: null } });
+    await db.pushJobEntry.updateMany({ where: { shopId, pushJobId: jobId, result: null }, data: { result: "applied" } });
+  } else await recordRejected(db, shopId, jobId, "failed", outcome.error);
+}
+
+/**
+ * Delta writes whose route job died between making them and recording Shopify's answer: marked
+ * failed (whether Shopify applied them is not known) and returned, so the caller re-reads their
+ * items where they were written and pushes from what Shopify says.
+ */
+export async function orphanedDeltaJobs(db: Db, shopId: number, now = new Date()): Promise<{ itemId: number; locationId: number }[]> {
+  const jobs = await db.pushJob.findMany({
+    where: { shopId, status: "sent", quantityName: DELTA_KIND, sentAt: { lt: new Date(now.getTime() - ROUTE_WRITE_ORPHANED_MS) } },
+    select: { id: true, entries: { where: { shopId }, select: { itemId: true, locationId: true } } },
+  });
+  for (const j of jobs) {
+    await db.pushJob.updateMany({ where: { id: j.id, shopId, status: "sent" }, data: { status: "failed", completedAt: now, error: "orphaned: its route job ended before Shopify's answer was recorded; the location is re-read" } });
+    await db.pushJobEntry.updateMany({ where: { shopId, pushJobId: j.id, result: null }, data: { result: "failed" } });
+  }
+  return jobs.flatMap((j) => j.entries);
+}
+
 export function jobWithEntries(db: Db, shopId: number, jobId: number) {
   return db.pushJob.findFirst({
     where: { id: jobId, shopId },
@@ -159,9 +216,9 @@ export function jobWithEntries(db: Db, shopId: number, jobId: number) {
 
 export type JobWithEntries = NonNullable<Awaited<ReturnType<typeof jobWithEntries>>>;
 
-/** Jobs frozen by an attempt that did not finish (resent as they are), oldest first. */
+/** Jobs frozen by an attempt that did not finish (resent as they are), oldest first; never routing's deltas (see createDeltaJob). */
 export async function inFlightJobIds(db: Db, shopId: number): Promise<number[]> {
-  const rows = await db.pushJob.findMany({ where: { shopId, status: "sent" }, select: { id: true }, orderBy: { id: "asc" } });
+  const rows = await db.pushJob.findMany({ where: { shopId, status: "sent", quantityName: { not: DELTA_KIND } }, select: { id: true }, orderBy: { id: "asc" } });
   return rows.map((r) => r.id);
 }
 

@@ -16,6 +16,12 @@ export interface ApplyResult {
   note?: string;
   /** shop/redact removed the shop and, with it, this inbox row. */
   shopErased?: boolean;
+  /**
+   * An order of a channel that publishes to a channel location has open lines no facility holds
+   * yet: the shop's `route` job is queued once the delivery commits, so the order is moved off
+   * the channel location without waiting for the next push.
+   */
+  route?: boolean;
 }
 
 export const nothing = (note?: string): ApplyResult => ({ itemIds: [], note });

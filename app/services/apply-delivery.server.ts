@@ -164,20 +164,21 @@ async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number
       if (locked.status === "done" || locked.status === "rejected") return null;
       if (dropped) {
         await markDone(tx, ref.shopId, ref.inboxId, "dropped: shop uninstalled");
-        return { itemIds: [], note: "dropped: shop uninstalled", dropped: true, batched: 0 };
+        return { itemIds: [] as number[], note: "dropped: shop uninstalled", route: false, sync: undefined, dropped: true, batched: 0 };
       }
       const own: Claimed = { row: { ...row, status: locked.status }, topic, payload: parsed.data, prefetched };
       const others = lane === null ? [] : await claimWaiting(tx, ref.shopId, lane, BATCH_LIMIT, ref.inboxId);
       claimed = others.map((o) => o.id);
-      const { results, items } = await applyRows(tx, shop, log, [own, ...parseClaimed(others)]);
+      const { results, items, route } = await applyRows(tx, shop, log, [own, ...parseClaimed(others)]);
       const mine = results.get(own)!;
-      return { ...mine, itemIds: items, dropped: false, batched: results.size - 1 };
+      return { ...mine, itemIds: items, route, dropped: false, batched: results.size - 1 };
     }, TX_OPTIONS);
 
     if (result === null) return { status: "skipped", reason: "done", itemIds: [] };
     if (result === "busy") return { status: "skipped", reason: "busy", itemIds: [] };
     if (result.dropped) return { status: "dropped", topic, reason: "shop uninstalled" };
     await enqueueRecomputes(deps, ref.shopId, result.itemIds);
+    if (result.route) await enqueueRoute(deps, ref.shopId);
     if (result.sync) await deps.producer.enqueue("sync", result.sync);
     return { status: "applied", topic, itemIds: result.itemIds, note: result.note, ...(result.batched > 0 ? { batched: result.batched } : {}) };
   } catch (error) {
@@ -220,13 +221,13 @@ export async function drainLane(deps: ApplyDeps, ref: { shopId: number; lane: nu
         }
         if (shop.installState === "uninstalled") {
           await markDoneMany(tx, ref.shopId, rows.map((r) => ({ id: r.id, note: "dropped: shop uninstalled" })));
-          return { items: [] as number[], count: rows.length };
+          return { items: [] as number[], route: false, count: rows.length };
         }
         const valid = parseClaimed(rows);
         // Refused at ingest already (a row is only laned once its payload parsed): recorded as such.
         for (const r of rows) if (!valid.some((v) => v.row.id === r.id)) await markRejected(tx, ref.shopId, r.id, "payload no longer parses");
-        const { items } = await applyRows(tx, shop, log, valid);
-        return { items, count: rows.length };
+        const { items, route } = await applyRows(tx, shop, log, valid);
+        return { items, route, count: rows.length };
       }, TX_OPTIONS);
       if (shopGone) return { applied, more: false, held: false };
       if (result === null) {
@@ -235,6 +236,7 @@ export async function drainLane(deps: ApplyDeps, ref: { shopId: number; lane: nu
       }
       applied += result.count;
       await enqueueRecomputes(deps, ref.shopId, result.items);
+      if (result.route) await enqueueRoute(deps, ref.shopId);
       // A short batch took every row it could: done unless rows came in since (or are held).
       if (result.count < BATCH_LIMIT && !(await laneWaiting(prisma, ref.shopId, ref.lane))) return { applied, more: false, held: false };
     } catch (error) {
@@ -286,20 +288,22 @@ function parseClaimed(rows: WebhookInbox[]): Claimed[] {
  * deliveries apply in any order. Then one outbox write for the items they touched and one `done`
  * mark. A delivery that erased the shop (shop/redact, never batched) leaves nothing to mark.
  */
-async function applyRows(tx: Prisma.TransactionClient, shop: Shop, log: Logger, rows: Claimed[]): Promise<{ results: Map<Claimed, ApplyResult & Extra>; items: number[] }> {
+async function applyRows(tx: Prisma.TransactionClient, shop: Shop, log: Logger, rows: Claimed[]): Promise<{ results: Map<Claimed, ApplyResult & Extra>; items: number[]; route: boolean }> {
   const sorted = rows.length > 1 ? [...rows].sort((a, b) => compareKeys(lockKey(a.topic, a.payload), lockKey(b.topic, b.payload))) : rows;
   const results = new Map<Claimed, ApplyResult & Extra>();
   const items = new Set<number>();
+  let route = false;
   for (const r of sorted) {
     const ctx: ApplyContext = { tx, shop, delivery: r.row, log: log.child({ shopId: shop.id, inboxId: r.row.id, topic: r.topic }) };
     const applied = await (HANDLERS[r.topic] as Handler<unknown>).apply(ctx, r.payload, r.prefetched);
-    if (applied.shopErased) return { results: new Map([[r, applied]]), items: [] };
+    if (applied.shopErased) return { results: new Map([[r, applied]]), items: [], route: false };
     results.set(r, applied);
+    route ||= applied.route === true;
     for (const id of applied.itemIds) items.add(id);
   }
   await recordRecomputeRequests(tx, shop.id, items);
   await markDoneMany(tx, shop.id, sorted.map((r) => ({ id: r.row.id, note: results.get(r)!.note ?? null })));
-  return { results, items: [...items] };
+  return { results, items: [...items], route };
 }
 
 /** Of these items, those whose recompute request is still in the outbox. */
@@ -308,6 +312,14 @@ async function owedRecomputes(prisma: PrismaClient, shopId: number, itemIds: num
   const rows = await prisma.$queryRaw<{ itemId: number }[]>`
     SELECT "itemId" FROM recompute_requests WHERE "shopId" = ${shopId} AND "itemId" = ANY(${itemIds}::int[])`;
   return rows.map((r) => r.itemId);
+}
+
+/**
+ * Orders to move off a channel location: the shop's route job (one active and one waiting per
+ * shop). Not owed like a recompute: if this enqueue is lost, the next push queues routing too.
+ */
+async function enqueueRoute(deps: ApplyDeps, shopId: number): Promise<void> {
+  await deps.producer.enqueue("route", { shopId }).catch((e) => deps.log.warn("route not enqueued; the next push queues it", { shopId, error: e instanceof Error ? e.message : String(e) }));
 }
 
 async function enqueueRecomputes(deps: ApplyDeps, shopId: number, itemIds: number[]): Promise<void> {

@@ -3,7 +3,7 @@ import { dayIn as dayOf } from "../lib/day";
 import { classifyPreorders } from "../domain/preorder-rule";
 import { applyLineDeltas, mergeOrder, type LineDelta, type MergeOutcome } from "../domain/order-state";
 import { ensureLocation, resolveLineItems } from "../models/catalog.server";
-import { lockOrder, loadChannelRules, saveOrder, setLineLocations, type StoredLine, type StoredOrder } from "../models/orders.server";
+import { lockOrder, loadChannelRules, publishesToLocation, saveOrder, setLineLocations, type StoredLine, type StoredOrder } from "../models/orders.server";
 import { nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
 import type { FulfillmentPayload, OrderEditPayload, OrderPayload, RefundPayload } from "./apply-payloads.server";
 
@@ -113,7 +113,14 @@ export async function applyOrder(ctx: ApplyContext, p: OrderPayload): Promise<Ap
   };
   // Same updated_at with identical content is a duplicate view (orders/updated next to orders/cancelled).
   const outcome = mergeOrder<StoredOrder>(stored ? { ...stored, lines: stored.lines.map((l) => ({ ...l, variantShopifyId: incomingVariant(incoming, l) })) } : null, incoming);
-  return save(ctx, stored, outcome);
+  const result = await save(ctx, stored, outcome);
+  if ((outcome.kind === "insert" || outcome.kind === "update") && toRoute(outcome.state) && (await publishesToLocation(tx, shop.id, outcome.state.channelId!))) result.route = true;
+  return result;
+}
+
+/** An open order of a known channel with open lines whose facility is not known yet. */
+function toRoute(o: StoredOrder): boolean {
+  return o.channelId !== null && o.cancelledAt === null && !o.closed && !o.test && o.lines.some((l) => l.openQuantity > 0 && l.assignedLocationId === null);
 }
 
 /** Stored lines do not keep the variant id; compare on what the payload says for the same line. */

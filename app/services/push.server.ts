@@ -3,13 +3,18 @@ import type { Producer } from "../jobs/producer.server";
 import { createLogger, type Logger } from "../lib/logger";
 import {
   believedLevels,
+  createDeltaJob,
   freezeNextJob,
   inFlightJobIds,
   jobWithEntries,
   markAttempt,
   recordApplied,
   recordRejected,
+  orphanedDeltaJobs,
+  recordDeltaOutcome,
   recordRetryableError,
+  ROUTE_ACTOR,
+  DELTA_KIND,
   setLevels,
   type LevelWrite,
   type JobWithEntries,
@@ -17,13 +22,13 @@ import {
 import { confirmOwnMove, dropOwnMove, pruneOwnMoves, recordOwnMove } from "../models/routing.server";
 import type { AdminClient } from "../shopify/client";
 import { isTerminal, ShopifyUserError } from "../shopify/errors";
-import { fulfillmentOrderMove } from "../shopify/operations/fulfillment-order-move";
+import { fulfillmentOrdersMove, MOVES_PER_CALL, type RestoreInput } from "../shopify/operations/fulfillment-orders-move";
 import { inventoryMoveQuantities } from "../shopify/operations/inventory-move-quantities";
 import { MOVE_NAMES, readLevelsAfterMove } from "../shopify/operations/inventory-levels-after-move";
 import { READ_NAMES, readInventoryQuantities } from "../shopify/operations/inventory-quantities";
 import { readLevelsAt } from "../shopify/operations/inventory-levels-at";
-import { inventorySetQuantities } from "../shopify/operations/inventory-set-quantities";
-import { ordersFulfillmentOrders } from "../shopify/operations/order-fulfillment-orders";
+import { inventorySetQuantities, type SetQuantitiesInput } from "../shopify/operations/inventory-set-quantities";
+import { ordersFulfillmentOrders, type FulfillmentOrderView } from "../shopify/operations/order-fulfillment-orders";
 import { adminForShop } from "../shopify/transport.server";
 import { recomputeItem } from "./availability.server";
 import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
@@ -56,6 +61,21 @@ export interface PushResult {
 const gidItem = (id: bigint | number) => `gid://shopify/InventoryItem/${id}`;
 const gidLocation = (id: bigint | number) => `gid://shopify/Location/${id}`;
 const numericId = (gid: string) => BigInt(gid.replace(/^.*\//, "").replace(/\?.*$/, ""));
+
+/**
+ * A frozen `available` job's input: the same document fields on every send (a resend with its
+ * key must match the first call's arguments exactly, or Shopify answers a key mismatch).
+ */
+function availableWrite(job: JobWithEntries): SetQuantitiesInput {
+  return {
+    name: "available",
+    reason: job.reason,
+    referenceDocumentUri: job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`,
+    quantities: job.entries
+      .filter((e) => e.result === null && e.before !== null)
+      .map((e) => ({ inventoryItemId: gidItem(e.item.shopifyId), locationId: gidLocation(e.location.shopifyId), quantity: e.after, changeFromQuantity: e.before })),
+  };
+}
 
 /**
  * The quantities Shopify found stale: its userErrors name them by index in the mutation's input
@@ -99,7 +119,7 @@ export async function pushShop(
 
   async function send(jobId: number): Promise<void> {
     const job = await jobWithEntries(prisma, shopId, jobId);
-    if (!job || job.status !== "sent") return;
+    if (!job || job.status !== "sent" || job.quantityName === DELTA_KIND) return;
     const live = job.entries.filter((e) => e.result === null && e.before !== null);
     if (live.length === 0) {
       await prisma.pushJob.update({ where: { id: jobId }, data: { status: "succeeded", completedAt: new Date() } });
@@ -113,21 +133,7 @@ export async function pushShop(
       let cost: number;
       let at: string | null;
       if (job.quantityName === "available") {
-        const r = await inventorySetQuantities(
-          client,
-          {
-            name: "available",
-            reason: job.reason,
-            referenceDocumentUri: uri,
-            quantities: live.map((e) => ({
-              inventoryItemId: gidItem(e.item.shopifyId),
-              locationId: gidLocation(e.location.shopifyId),
-              quantity: e.after,
-              changeFromQuantity: e.before,
-            })),
-          },
-          key,
-        );
+        const r = await inventorySetQuantities(client, availableWrite(job), key);
         cost = r.stats.cost;
         result.throttled += r.stats.throttled;
         at = r.createdAt;
@@ -262,6 +268,15 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
   // Items whose lines got a location: recomputed once the levels the move changed are re-read, so
   // the recompute never sees the new assignment with the old stock (a unit counted twice).
   const touched = new Set<number>();
+  // Deltas a dead route job sent without recording Shopify's answer: their items re-read where written.
+  const orphans = await orphanedDeltaJobs(prisma, shopId);
+  for (const loc of new Set(orphans.map((o) => o.locationId))) {
+    const at = locations.find((l) => l.id === loc);
+    if (!at) continue;
+    const ids = await prisma.inventoryItem.findMany({ where: { shopId, id: { in: orphans.filter((o) => o.locationId === loc).map((o) => o.itemId) } }, select: { id: true, shopifyId: true } });
+    await refreshLevelsFromShopify(prisma, shopId, client, new Map(ids.map((i) => [gidItem(i.shopifyId), i.id])), { at: gidLocation(at.shopifyId) });
+    for (const i of ids) touched.add(i.id);
+  }
   for (const ch of channels) {
     const facilities = ch.facilities.filter((f) => f.location.role === "facility" && f.location.isActive && !f.location.deletedAt);
     const channelLocation = ch.publishLocation;
@@ -279,55 +294,137 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
     if (lines.length === 0) continue;
     const orders = new Map(lines.map((l) => [l.order.id, l.order.shopifyId]));
     const { byOrder } = await ordersFulfillmentOrders(client, [...orders.values()].map((id) => `gid://shopify/Order/${id}`));
+    // Lines of a fulfillment order placed (where Shopify put it, or where we moved it).
+    const place = async (ofFo: PlannedMove["ofFo"], at: number, own: { id: number; original: bigint; moved: bigint } | null) => {
+      const ids = ofFo.map((l) => l.id);
+      if (ids.length > 0) await prisma.orderLine.updateMany({ where: { shopId, id: { in: ids } }, data: { assignedLocationId: at } });
+      if (own && own.moved !== own.original) await confirmOwnMove(prisma, shopId, own.id, own.moved);
+      for (const l of ofFo) if (l.itemId !== null) touched.add(l.itemId);
+    };
+    const planned: PlannedMove[] = [];
+    // Items to re-read at the channel location: a restore took back units a refused move never returned.
+    const reread = new Map<string, number>();
     for (const [orderId, orderShopifyId] of orders) {
       const mine = lines.filter((l) => l.order.id === orderId);
       for (const fo of byOrder.get(`gid://shopify/Order/${orderShopifyId}`) ?? []) {
         if (fo.status !== "OPEN" || fo.locationId === null) continue;
         const foItems = new Set(fo.lines.filter((l) => l.remainingQuantity > 0).map((l) => l.inventoryItemId));
         const ofFo = mine.filter((l) => l.item !== null && foItems.has(gidItem(l.item.shopifyId)));
-        let at = ourLocation.get(fo.locationId) ?? null;
-        let own: { id: number; original: bigint; moved: bigint } | null = null;
-        if (fo.locationId === channelGid) {
-          const target = await pickFacility(prisma, shopId, facilities.map((f) => f.location), ofFo);
-          const targetGid = gidLocation(target.shopifyId);
-          // Recorded before the call: the webhook the move causes may be applied before we read the answer.
-          const original = numericId(fo.id);
-          const moveId = await recordOwnMove(prisma, shopId, {
-            fulfillmentOrderShopifyId: original,
-            orderShopifyId,
-            sourceShopifyId: channelLocation.shopifyId,
-            destinationShopifyId: target.shopifyId,
-            lineIds: ofFo.map((l) => l.id),
-          });
-          let movedId: string | null;
-          try {
-            ({ movedId } = await fulfillmentOrderMove(client, fo.id, targetGid));
-          } catch (error) {
-            if (!isTerminal(error)) throw error;
-            await dropOwnMove(prisma, shopId, moveId);
-            deps.log?.warn("fulfillment order not moved", { shopId, fulfillmentOrder: fo.id, error: (error as Error).message });
-            continue;
-          }
-          at = target.id;
-          moved++;
-          own = { id: moveId, original, moved: movedId ? numericId(movedId) : original };
-          const key = `${channelGid} ${targetGid}`;
-          const group = movedItems.get(key) ?? { from: channelGid, to: targetGid, items: new Map<string, number>() };
-          for (const l of ofFo) if (l.item !== null && l.itemId !== null) group.items.set(gidItem(l.item.shopifyId), l.itemId);
-          movedItems.set(key, group);
+        if (fo.locationId !== channelGid) {
+          const at = ourLocation.get(fo.locationId);
+          if (at !== undefined) await place(ofFo, at, null);
+          continue;
         }
-        if (at === null) continue;
-        const ids = ofFo.map((l) => l.id);
-        if (ids.length > 0) await prisma.orderLine.updateMany({ where: { shopId, id: { in: ids } }, data: { assignedLocationId: at } });
-        if (own && own.moved !== own.original) await confirmOwnMove(prisma, shopId, own.id, own.moved);
-        for (const l of ofFo) if (l.itemId !== null) touched.add(l.itemId);
+        const target = await pickFacility(prisma, shopId, facilities.map((f) => f.location), ofFo);
+        planned.push({ fo, orderShopifyId, ofFo, target });
       }
+    }
+    for (let i = 0; i < planned.length; i += MOVES_PER_CALL) {
+      const chunk = planned.slice(i, i + MOVES_PER_CALL);
+      // Recorded before the call: the webhook a move causes may be applied before we read the answer.
+      const moveIds: number[] = [];
+      for (const p of chunk) {
+        moveIds.push(
+          await recordOwnMove(prisma, shopId, {
+            fulfillmentOrderShopifyId: numericId(p.fo.id),
+            orderShopifyId: p.orderShopifyId,
+            sourceShopifyId: channelLocation.shopifyId,
+            destinationShopifyId: p.target.shopifyId,
+            lineIds: p.ofFo.map((l) => l.id),
+          }),
+        );
+      }
+      const restore = await restoreJob(prisma, shopId, channelLocation.id, ch.id, chunk);
+      let answer: Awaited<ReturnType<typeof fulfillmentOrdersMove>>;
+      try {
+        answer = await fulfillmentOrdersMove(
+          client,
+          chunk.map((p) => ({ fulfillmentOrderId: p.fo.id, newLocationId: gidLocation(p.target.shopifyId) })),
+          restore ? { input: restoreWrite(restore), idempotencyKey: restore.idempotencyKey } : null,
+        );
+      } catch (error) {
+        // Throttled past the client's patience, 5xx, network: the route job retries. The restore
+        // stays `sent` for the push service to resend with its key: applied once if this call
+        // landed, refused as stale if it did not (the moves it expected did not happen).
+        if (!isTerminal(error)) throw error;
+        for (const id of moveIds) await dropOwnMove(prisma, shopId, id);
+        if (restore) await prisma.$transaction((tx) => recordDeltaOutcome(tx, shopId, restore.id, { applied: false, error: (error as Error).message }));
+        deps.log?.warn("fulfillment orders not moved", { shopId, fulfillmentOrders: chunk.map((p) => p.fo.id), error: (error as Error).message });
+        continue;
+      }
+      for (const [j, p] of chunk.entries()) {
+        const r = answer.moves[j];
+        if (!r.ok) {
+          await dropOwnMove(prisma, shopId, moveIds[j]);
+          // The restore took back units this move did not return: that location is re-read and pushed.
+          if (restore) for (const l of p.ofFo) if (l.item !== null && l.itemId !== null) reread.set(gidItem(l.item.shopifyId), l.itemId);
+          deps.log?.warn("fulfillment order not moved", { shopId, fulfillmentOrder: p.fo.id, error: r.userErrors.map((e) => e.message).join("; ") });
+          continue;
+        }
+        moved++;
+        const original = numericId(p.fo.id);
+        await place(p.ofFo, p.target.id, { id: moveIds[j], original, moved: r.movedId ? numericId(r.movedId) : original });
+        const targetGid = gidLocation(p.target.shopifyId);
+        const key = `${channelGid} ${targetGid}`;
+        const group = movedItems.get(key) ?? { from: channelGid, to: targetGid, items: new Map<string, number>() };
+        for (const l of p.ofFo) if (l.item !== null && l.itemId !== null) group.items.set(gidItem(l.item.shopifyId), l.itemId);
+        movedItems.set(key, group);
+      }
+      if (restore && answer.restore) {
+        const r = answer.restore;
+        await prisma.$transaction((tx) =>
+          recordDeltaOutcome(tx, shopId, restore.id, r.ok ? { applied: true, costPoints: 0 } : { applied: false, error: r.userErrors.map((e) => e.message).join("; ") }),
+        );
+        if (!r.ok) deps.log?.warn("channel location not restored after moves; it is re-read and pushed", { shopId, pushJobId: restore.id });
+        if (!r.ok) for (const p of chunk) for (const l of p.ofFo) if (l.item !== null && l.itemId !== null) reread.set(gidItem(l.item.shopifyId), l.itemId);
+      }
+    }
+    if (reread.size > 0) {
+      await refreshLevelsFromShopify(prisma, shopId, client, reread, { at: channelGid });
+      for (const id of reread.values()) touched.add(id);
     }
   }
   for (const g of movedItems.values()) await refreshLevelsFromShopify(prisma, shopId, client, g.items, { from: g.from, to: g.to });
   if (moved > 0) await pruneOwnMoves(prisma, shopId);
   await requestRecomputes(deps, shopId, touched);
   return moved;
+}
+
+interface PlannedMove {
+  fo: FulfillmentOrderView;
+  orderShopifyId: bigint;
+  ofFo: { id: number; itemId: number | null; item: { shopifyId: bigint } | null }[];
+  target: { id: number; shopifyId: bigint };
+}
+
+/**
+ * The delta that takes back, at the channel location, the units these moves return to its
+ * `available`: per item, minus what the fulfillment orders' lines still hold. On record as a
+ * push job (`sent`) before the call, so Shopify's inventory history points at it.
+ */
+async function restoreJob(prisma: PrismaClient, shopId: number, channelLocationId: number, channelId: number, moves: PlannedMove[]): Promise<JobWithEntries | null> {
+  const returned = new Map<number, number>();
+  for (const p of moves) {
+    const byGid = new Map(p.ofFo.flatMap((l) => (l.item !== null && l.itemId !== null ? [[gidItem(l.item.shopifyId), l.itemId] as const] : [])));
+    for (const l of p.fo.lines) {
+      const itemId = l.inventoryItemId === null ? undefined : byGid.get(l.inventoryItemId);
+      if (itemId !== undefined && l.remainingQuantity > 0) returned.set(itemId, (returned.get(itemId) ?? 0) + l.remainingQuantity);
+    }
+  }
+  if (returned.size === 0) return null;
+  const entries = [...returned].map(([itemId, units]) => ({ itemId, locationId: channelLocationId, channelId, delta: -units }));
+  const id = await prisma.$transaction((tx) => createDeltaJob(tx, shopId, { actor: ROUTE_ACTOR, cause: "fulfillment orders moved off the channel location: the units they returned to it taken back" }, entries));
+  return jobWithEntries(prisma, shopId, id);
+}
+
+/** The restore's input: the same on every send of its key. */
+function restoreWrite(job: JobWithEntries): RestoreInput {
+  return {
+    name: "available",
+    reason: job.reason,
+    referenceDocumentUri: job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`,
+    changes: job.entries.map((e) => ({ inventoryItemId: gidItem(e.item.shopifyId), locationId: gidLocation(e.location.shopifyId), delta: e.after, changeFromQuantity: null })),
+  };
 }
 
 /**

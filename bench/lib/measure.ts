@@ -76,7 +76,18 @@ export function pushLatency(deliveries: DeliveryRecord[], inventory: InventoryCh
  * where orders went: work the naive baseline never does. Everything else an app spends is the
  * cost of keeping ATS in Shopify (pushes and the reads the push path needs, e.g. STALE re-reads).
  */
-export const ROUTING_OPERATIONS: ReadonlySet<string> = new Set(["OrderFulfillmentOrders", "FulfillmentOrderMove", "InventoryLevelsAfterMove", "FulfillmentOrderPlacement"]);
+export const ROUTING_OPERATIONS: ReadonlySet<string> = new Set(["OrderFulfillmentOrders", "FulfillmentOrdersMove", "InventoryLevelsAfterMove", "FulfillmentOrderPlacement"]);
+
+/**
+ * Fulfillment orders one routing call moved: the moves it sent ($id0, $id1, …) less those Shopify
+ * refused (each refusal is one USER_ERROR; the restore write's refusals have their own codes).
+ */
+function movedBy(c: CallRecord): string[] {
+  if (c.outcome !== "ok") return [];
+  const sent = Object.entries(c.variables ?? {}).filter(([k]) => /^id\d+$/.test(k)).map(([, v]) => String(v));
+  const refused = c.userErrorCodes.filter((code) => code === "USER_ERROR").length;
+  return refused === 0 ? sent : sent.length > refused ? sent.slice(0, sent.length - refused) : [];
+}
 
 /** Cost of the calls an app made in the window, and the SKU changes the shop's own actions made. */
 export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[], w: Window, restoreRate: number) {
@@ -99,9 +110,7 @@ export function costFigures(calls: CallRecord[], inventory: InventoryChangeRec[]
   const routingCost = routing.reduce((s, c) => s + (c.actualCost ?? 0), 0);
   const syncCost = cost - routingCost;
   // Orders routed = fulfillment orders moved off a channel location (one per order in the bench's stream).
-  const ordersRouted = new Set(
-    routing.filter((c) => c.operationName === "FulfillmentOrderMove" && c.outcome === "ok" && c.userErrorCodes.length === 0).map((c) => String(c.variables?.id)),
-  ).size;
+  const ordersRouted = new Set(routing.filter((c) => c.operationName === "FulfillmentOrdersMove").flatMap(movedBy)).size;
   return {
     byOperation,
     calls: ran.length,

@@ -133,6 +133,62 @@ export function setQuantities(shop: ShopState, input: SetQuantitiesInput, now: n
   return { userErrors: [], group, changes, touched };
 }
 
+export interface AdjustQuantitiesInput {
+  name: string;
+  reason: string;
+  referenceDocumentUri?: string | null;
+  changes: { inventoryItemId: string; locationId: string; delta: number; changeFromQuantity?: number | null; ledgerDocumentUri?: string | null }[];
+}
+
+/**
+ * inventoryAdjustQuantities of `available` (what the app sends; other names with their ledger
+ * documents are not modelled and are refused by the resolver). Deltas, with the 2026-04
+ * compare-and-swap per change (`changeFromQuantity`, explicit null skips it): all or nothing.
+ * https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/inventoryAdjustQuantities
+ */
+export function adjustQuantities(shop: ShopState, input: AdjustQuantitiesInput, now: number): InventoryWriteResult {
+  const errors: UserError[] = [];
+  if (!INVENTORY_REASONS.includes(input.reason)) errors.push({ field: ["input", "reason"], code: "INVALID_REASON", message: "The specified reason is invalid." });
+  if (input.referenceDocumentUri != null && !isUri(input.referenceDocumentUri))
+    errors.push({ field: ["input", "referenceDocumentUri"], code: "INVALID_REFERENCE_DOCUMENT", message: "The specified reference document is invalid." });
+  const levels: (LevelRec | undefined)[] = [];
+  input.changes.forEach((c, i) => {
+    const at = ["input", "changes", String(i)];
+    const itemId = parseGid(c.inventoryItemId, "InventoryItem");
+    const locationId = parseGid(c.locationId, "Location");
+    if (itemId === null || !shop.itemToVariant.has(itemId))
+      errors.push({ field: [...at, "inventoryItemId"], code: "INVALID_INVENTORY_ITEM", message: "The specified inventory item could not be found." });
+    if (locationId === null || !shop.locations.has(locationId))
+      errors.push({ field: [...at, "locationId"], code: "INVALID_LOCATION", message: "The specified location could not be found." });
+    const level = itemId !== null && locationId !== null ? shop.level(itemId, locationId) : undefined;
+    if (itemId !== null && locationId !== null && shop.itemToVariant.has(itemId) && shop.locations.has(locationId) && !level)
+      errors.push({ field: [...at, "locationId"], code: "ITEM_NOT_STOCKED_AT_LOCATION", message: "The specified inventory item is not stocked at the location." });
+    if (c.ledgerDocumentUri != null)
+      errors.push({ field: [...at, "ledgerDocumentUri"], code: "INVALID_AVAILABLE_DOCUMENT", message: "A ledger document URI is not allowed when adjusting available." });
+    if (level && Math.abs(quantity(level, "available") + c.delta) > MAX_QUANTITY)
+      errors.push({ field: [...at, "delta"], code: "INVALID_QUANTITY_TOO_HIGH", message: "The total quantity can't be higher than 1,000,000,000." });
+    levels.push(level);
+  });
+  if (errors.length > 0) return failed(errors);
+  input.changes.forEach((c, i) => {
+    if (c.changeFromQuantity === null || c.changeFromQuantity === undefined) return;
+    const current = quantity(levels[i]!, "available");
+    if (current !== c.changeFromQuantity)
+      errors.push({
+        field: ["input", "changes", String(i), "changeFromQuantity"],
+        code: "CHANGE_FROM_QUANTITY_STALE",
+        message: `The changeFromQuantity value does not match persisted value (available is ${current}, not ${c.changeFromQuantity}).`,
+      });
+  });
+  if (errors.length > 0) return failed(errors);
+  const tx = new InventoryTx(shop, { reason: input.reason, referenceDocumentUri: input.referenceDocumentUri ?? null, actor: "app" });
+  // Adjusting available moves on_hand with it (Shopify allows available below zero: overselling).
+  input.changes.forEach((c, i) => tx.add(levels[i]!, "available", c.delta));
+  if (tx.empty) return failed([]);
+  const { changes, touched, group } = tx.apply(now, { group: true });
+  return { userErrors: [], group, changes, touched };
+}
+
 export interface MoveQuantitiesInput {
   reason: string;
   referenceDocumentUri: string;

@@ -1,5 +1,14 @@
 import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { moveQuantities, parseGid, setQuantities, type InventoryWriteResult, type MoveQuantitiesInput, type SetQuantitiesInput } from "./inventory-ops";
+import {
+  adjustQuantities,
+  moveQuantities,
+  parseGid,
+  setQuantities,
+  type AdjustQuantitiesInput,
+  type InventoryWriteResult,
+  type MoveQuantitiesInput,
+  type SetQuantitiesInput,
+} from "./inventory-ops";
 import { inventoryEvents, moveFulfillmentOrder } from "./orders";
 import type { MetafieldRec } from "./shop-state";
 import {
@@ -99,6 +108,27 @@ const inventorySetQuantities = idempotent(
         );
     });
     return inventoryPayload(ctx, "InventorySetQuantitiesUserError", setQuantities(ctx.shop, input, ctx.now));
+  },
+);
+
+const inventoryAdjustQuantities = idempotent(
+  "inventoryAdjustQuantities",
+  () => ({ inventoryAdjustmentGroup: null, userErrors: [{ __typename: "InventoryAdjustQuantitiesUserError", ...MISMATCH }] }),
+  (args, ctx) => {
+    const input = args.input as AdjustQuantitiesInput;
+    checkArraySize(input.changes, "changes");
+    if (input.name !== "available")
+      throw new GraphQLError(`The Shopify test double adjusts only "available" (got ${JSON.stringify(input.name)}); Shopify also adjusts other names with ledger documents.`, {
+        extensions: { code: "NOT_MODELLED_BY_TEST_DOUBLE" },
+      });
+    input.changes.forEach((c, i) => {
+      if (!("changeFromQuantity" in c))
+        throw new GraphQLError(
+          `changes[${i}].changeFromQuantity must be given since 2026-04 (the value you believe is current; pass null explicitly to skip the compare-and-swap check).`,
+          { extensions: { code: "INVALID_FIELD_ARGUMENTS", argument: `input.changes[${i}].changeFromQuantity` } },
+        );
+    });
+    return inventoryPayload(ctx, "InventoryAdjustQuantitiesUserError", adjustQuantities(ctx.shop, input, ctx.now));
   },
 );
 
@@ -219,5 +249,5 @@ const bulkOperationRunQuery: Resolver = (args, ctx) => {
 };
 
 export function mutationRoot(): Record<string, Resolver> {
-  return { inventorySetQuantities, inventoryMoveQuantities, fulfillmentOrderMove, metafieldsSet, bulkOperationRunQuery };
+  return { inventorySetQuantities, inventoryAdjustQuantities, inventoryMoveQuantities, fulfillmentOrderMove, metafieldsSet, bulkOperationRunQuery };
 }

@@ -4,7 +4,7 @@ import type { CallRecord, InventoryChangeRec } from "../shopify-double";
 
 /** The flash-sale benchmark's cost split: keeping ATS in Shopify vs routing orders. */
 
-const MUTATIONS = new Set(["InventorySetQuantities", "InventoryMoveQuantities", "FulfillmentOrderMove"]);
+const MUTATIONS = new Set(["InventorySetQuantities", "InventoryMoveQuantities", "FulfillmentOrdersMove"]);
 
 const call = (operationName: string, actualCost: number, extra: Partial<CallRecord> = {}): CallRecord => ({
   shop: "s.myshopify.com",
@@ -34,10 +34,10 @@ describe("costFigures", () => {
       call("InventoryMoveQuantities", 12),
       call("InventoryQuantities", 30),
       call("OrderFulfillmentOrders", 40),
-      call("FulfillmentOrderMove", 12, { variables: { id: "gid://shopify/FulfillmentOrder/1" } }),
-      call("FulfillmentOrderMove", 12, { variables: { id: "gid://shopify/FulfillmentOrder/2" } }),
-      // Refused by Shopify: charged, but routed nothing.
-      call("FulfillmentOrderMove", 10, { variables: { id: "gid://shopify/FulfillmentOrder/3" }, userErrorCodes: ["USER_ERROR"] }),
+      // Two moves and the restore of the channel location in one call.
+      call("FulfillmentOrdersMove", 24, { variables: { id0: "gid://shopify/FulfillmentOrder/1", to0: "gid://shopify/Location/1", id1: "gid://shopify/FulfillmentOrder/2", to1: "gid://shopify/Location/1", restoreKey: "k" } }),
+      // Refused by Shopify (and its restore stale): charged, but routed nothing.
+      call("FulfillmentOrdersMove", 10, { variables: { id0: "gid://shopify/FulfillmentOrder/3", to0: "gid://shopify/Location/1" }, userErrorCodes: ["USER_ERROR", "CHANGE_FROM_QUANTITY_STALE"] }),
       call("InventoryLevelsAfterMove", 10),
       call("FulfillmentOrderPlacement", 8),
       call("FulfillmentOrderPlacement", 8, { outcome: "throttled", actualCost: null }),
@@ -46,12 +46,12 @@ describe("costFigures", () => {
     ];
     const inventory = [change(1, 10), change(1, 11), change(2, 10), change(3, 12)];
     const f = costFigures(calls, inventory, { start: 500, end: 2_000 }, 100);
-    expect(f.costPoints).toBe(12 + 12 + 30 + 40 + 12 + 12 + 10 + 10 + 8);
+    expect(f.costPoints).toBe(12 + 12 + 30 + 40 + 24 + 10 + 10 + 8);
     expect(f.changedSkus).toBe(4);
     expect(f.syncCostPoints).toBe(54);
     expect(f.syncCostPointsPerChangedSku).toBe(13.5);
     expect(f.routingCostPoints).toBe(92);
-    expect(f.routingCalls).toBe(6);
+    expect(f.routingCalls).toBe(5);
     expect(f.ordersRouted).toBe(2);
     expect(f.routingPointsPerOrder).toBe(46);
     // The all-in figure keeps its meaning.

@@ -5,7 +5,7 @@ import { itemGid, locGid, SHOP, startDouble, STORE } from "../../../test/shopify
 import { createAdminClient, type AdminClient } from "../client";
 import { ShopThrottle } from "../throttle";
 import { fetchTransport } from "../transport.server";
-import { fulfillmentOrderMove } from "./fulfillment-order-move";
+import { fulfillmentOrdersMove } from "./fulfillment-orders-move";
 import { ITEMS_PER_CALL, readLevelsAfterMove, REQUESTED_COST_PER_ITEM } from "./inventory-levels-after-move";
 import { documentFor, ORDERS_PER_CALL, ordersFulfillmentOrders, REQUESTED_COST_PER_ORDER } from "./order-fulfillment-orders";
 
@@ -76,15 +76,16 @@ describe("OrderFulfillmentOrders: many orders in one call", () => {
   });
 });
 
-describe("FulfillmentOrderMove and InventoryLevelsAfterMove", () => {
+describe("FulfillmentOrdersMove and InventoryLevelsAfterMove", () => {
   it("a move costs 12 points and the re-read of both ends 5 points an item, only available and committed", async () => {
     const { double: d, client } = await setup();
     expect(d.order({ shop: SHOP, id: 6001, sourceName: "amazon", location: 901, lines: [{ sku: "HOOD-GRY-M", qty: 2 }] }).accepted).toBe(true);
     const { byOrder } = await ordersFulfillmentOrders(client, ["gid://shopify/Order/6001"]);
     const fo = byOrder.get("gid://shopify/Order/6001")![0];
-    const { movedId, cost } = await fulfillmentOrderMove(client, fo.id, locGid(101));
-    expect(movedId).toBe(fo.id);
-    expect(cost).toBe(12);
+    const { moves, restore, stats } = await fulfillmentOrdersMove(client, [{ fulfillmentOrderId: fo.id, newLocationId: locGid(101) }], null);
+    expect(moves).toEqual([{ ok: true, movedId: fo.id }]);
+    expect(restore).toBeNull();
+    expect(stats.cost).toBe(12);
 
     const { levels, cost: readCost } = await readLevelsAfterMove(client, [itemGid(9003), itemGid(9001), itemGid(1)], locGid(901), locGid(101));
     expect(REQUESTED_COST_PER_ITEM).toBe(5);
@@ -97,5 +98,36 @@ describe("FulfillmentOrderMove and InventoryLevelsAfterMove", () => {
       [locGid(101), { available: 3, committed: 2 }],
     ]);
     expect(hood.every((l) => typeof l.updatedAt === "string")).toBe(true);
+  });
+
+  it("moves several fulfillment orders and takes back what they return to the channel location's available in the same call", async () => {
+    const { double: d, client } = await setup();
+    const level = (loc: number, name: "available" | "committed") => d.levels(SHOP).find((l) => l.sku === "HOOD-GRY-M" && l.location === loc)![name];
+    for (const id of [6101, 6102]) expect(d.order({ shop: SHOP, id, sourceName: "amazon", location: 901, lines: [{ sku: "HOOD-GRY-M", qty: 1 }] }).accepted).toBe(true);
+    const { byOrder } = await ordersFulfillmentOrders(client, ["gid://shopify/Order/6101", "gid://shopify/Order/6102"]);
+    const fos = ["6101", "6102"].map((o) => byOrder.get(`gid://shopify/Order/${o}`)![0].id);
+    const shown = level(901, "available");
+    const restore = (key: string, delta: number) => ({
+      idempotencyKey: key,
+      input: { name: "available" as const, reason: "correction", referenceDocumentUri: "gid://ringfence/PushJob/1", changes: [{ inventoryItemId: itemGid(9003), locationId: locGid(901), delta, changeFromQuantity: null }] },
+    });
+    const ok = await fulfillmentOrdersMove(client, fos.map((id) => ({ fulfillmentOrderId: id, newLocationId: locGid(101) })), restore("k-1", -2));
+    expect(ok.moves.map((m) => m.ok)).toEqual([true, true]);
+    expect(ok.restore).toMatchObject({ ok: true });
+    // 12 a move and 12 the restore.
+    expect(ok.stats.cost).toBe(36);
+    // The channel keeps showing what it showed after its sales; the units are committed at 101.
+    expect(level(901, "available")).toBe(shown);
+    expect(level(901, "committed")).toBe(0);
+    expect(level(101, "committed")).toBe(2);
+
+    // A refused move returns nothing, but the delta still applies: the caller must re-read.
+    const refused = await fulfillmentOrdersMove(client, [{ fulfillmentOrderId: "gid://shopify/FulfillmentOrder/999999", newLocationId: locGid(101) }], restore("k-2", -1));
+    expect(refused.moves[0].ok).toBe(false);
+    expect(refused.restore).toMatchObject({ ok: true });
+    expect(level(901, "available")).toBe(shown - 1);
+    // The same key again: Shopify replays the first answer and applies nothing twice.
+    await fulfillmentOrdersMove(client, [{ fulfillmentOrderId: "gid://shopify/FulfillmentOrder/999999", newLocationId: locGid(101) }], restore("k-2", -1));
+    expect(level(901, "available")).toBe(shown - 1);
   });
 });

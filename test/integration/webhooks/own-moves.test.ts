@@ -12,6 +12,7 @@ const { adminForShop, fetchTransport, sessionTokenLookup } = await import("../..
 const { createAdminClient } = await import("../../../app/shopify/client");
 const { applyOrder } = await import("../../../app/services/apply-orders.server");
 const { parseTopicPayload } = await import("../../../app/services/apply-payloads.server");
+const { createDeltaJob, inFlightJobIds, orphanedDeltaJobs, ROUTE_ACTOR, ROUTE_WRITE_ORPHANED_MS } = await import("../../../app/models/pushes.server");
 
 /**
  * Routing Amazon orders off the channel location, then the webhooks Shopify sends about it, with
@@ -76,9 +77,11 @@ async function amazonOrders(domain: string, shopId: number, ids: number[]) {
 const linesOf = (shopId: number, orderId: number) => prisma.orderLine.findMany({ where: { shopId, order: { shopifyId: BigInt(orderId) } } });
 
 describe("routing channel-location orders", () => {
-  it("reads several orders' fulfillment orders in one call, moves each, and re-reads only the two locations a move changed", async () => {
+  it("reads several orders' fulfillment orders in one call, moves them in one call that keeps the channel location's available, and re-reads only the two locations a move changed", async () => {
     const { domain, shop, l101, l901 } = await newShop();
     await amazonOrders(domain, shop.id, [6501, 6502, 6503, 6504]);
+    const shown = () => h.double.levels(domain).find((l) => l.sku === "TEE-BLK-M" && l.location === 901)!.available;
+    const afterSales = shown();
 
     const routed = await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain));
 
@@ -86,7 +89,17 @@ describe("routing channel-location orders", () => {
     const reads = calls(domain, "OrderFulfillmentOrders");
     expect(reads).toHaveLength(1);
     expect(Object.keys(reads[0].variables ?? {})).toHaveLength(4);
-    expect(calls(domain, "FulfillmentOrderMove")).toHaveLength(4);
+    const moves = calls(domain, "FulfillmentOrdersMove");
+    expect(moves).toHaveLength(1);
+    expect(Object.keys(moves[0].variables ?? {}).filter((k) => /^id\d+$/.test(k))).toHaveLength(4);
+    // The moves returned 4 units to available at 901; the same call set it back: Amazon is never
+    // shown units it has sold (the inventory history names a push job of ours, on record).
+    expect(shown()).toBe(afterSales);
+    const restore = await prisma.pushJob.findFirstOrThrow({ where: { shopId: shop.id, actor: "worker:route" }, include: { entries: true } });
+    expect(restore.status).toBe("succeeded");
+    expect(restore.entries.map((e) => [e.locationId, e.before, e.after, e.result])).toEqual([[l901.id, null, -4, "applied"]]);
+    const history = h.double.calls(domain).inventory.filter((c) => c.referenceDocumentUri === `gid://ringfence/PushJob/${restore.id}` && c.name === "available");
+    expect(history.map((c) => [c.locationId, c.name, c.delta])).toEqual([[901, "available", -4]]);
     for (const id of [6501, 6502, 6503, 6504]) expect((await linesOf(shop.id, id)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
     // Both ends of the moves re-read in one call; never every location and every quantity name.
     expect(calls(domain, "InventoryQuantities")).toHaveLength(0);
@@ -97,7 +110,7 @@ describe("routing channel-location orders", () => {
     const level = async (locationId: number, name: string) =>
       (await prisma.inventoryLevel.findUnique({ where: { shopId_itemId_locationId_name: { shopId: shop.id, itemId: item.id, locationId, name } } }))?.quantity;
     expect(await level(l901.id, "committed")).toBe(0);
-    expect(await level(l901.id, "available")).toBe(12);
+    expect(await level(l901.id, "available")).toBe(afterSales);
     expect(await level(l101.id, "committed")).toBe(4);
     expect(await level(l101.id, "available")).toBe(36);
     // Each move is on record for the webhook it causes.
@@ -218,19 +231,68 @@ describe("routing channel-location orders", () => {
   it("a move Shopify refuses leaves no record behind", async () => {
     const { domain, shop } = await newShop();
     await amazonOrders(domain, shop.id, [6661]);
+    const shown = () => h.double.levels(domain).find((l) => l.sku === "TEE-BLK-M" && l.location === 901)!.available;
+    const before = shown();
     // Deactivated in Shopify (we have not heard yet): the move is refused with a user error.
     const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: h.double.url });
     const client = createAdminClient({
       shop: domain,
       transport: async (req) => {
-        if (req.query.includes("fulfillmentOrderMove(")) return { status: 200, body: { data: { fulfillmentOrderMove: { movedFulfillmentOrder: null, userErrors: [{ field: ["newLocationId"], message: "Location does not exist or is inactive." }] } } } };
+        // Sent to a location Shopify does not have (as if deactivated before we heard): refused for real.
+        if (req.query.includes("fulfillmentOrderMove(")) return base({ ...req, variables: { ...req.variables, to0: "gid://shopify/Location/424242" } });
         return base(req);
       },
     });
     expect(await routeChannelOrders({ prisma }, shop.id, client)).toBe(0);
     expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(0);
+    // The restore in the same call still took its unit back (a delta needs no move to apply): on
+    // record as applied, and the channel location re-read, so the push sets it from Shopify's level.
+    const restore = await prisma.pushJob.findFirstOrThrow({ where: { shopId: shop.id, actor: "worker:route" } });
+    expect(restore.status).toBe("succeeded");
+    expect(shown()).toBe(before - 1);
+    expect(calls(domain, "InventoryLevelsAt")).toHaveLength(1);
+    const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
+    const l901 = await prisma.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 901n } } });
+    const ours = await prisma.inventoryLevel.findUniqueOrThrow({ where: { shopId_itemId_locationId_name: { shopId: shop.id, itemId: item.id, locationId: l901.id, name: "available" } } });
+    expect(ours.quantity).toBe(before - 1);
     // Still unrouted: the next round tries again.
     expect((await linesOf(shop.id, 6661)).map((l) => l.assignedLocationId)).toEqual([null]);
+  });
+
+  it("an order landing on the channel location queues the shop's routing when it is applied; one its facility holds does not", async () => {
+    const { domain, shop, l101 } = await newShop();
+    const routeJobs = async () =>
+      (await getProducer().queue("route").getJobs(["waiting", "delayed", "prioritized", "active"])).filter((j) => (j.data as { shopId: number }).shopId === shop.id);
+    // A web order (in place, sold from the facility) has nothing to route.
+    const from = lastSeq(domain);
+    expect(h.double.order({ shop: domain, id: 6801, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 1 }] }).accepted).toBe(true);
+    await deliver(domain, produced(domain, from));
+    await drain(shop.id);
+    expect(await routeJobs()).toHaveLength(0);
+
+    await amazonOrders(domain, shop.id, [6802, 6803]);
+    const queued = await routeJobs();
+    // One job per shop, however many orders: it routes every order waiting when it runs.
+    expect(queued).toHaveLength(1);
+    expect(queued[0].data).toEqual({ shopId: shop.id });
+    await processors.route!({ shopId: shop.id }, {} as never, { prisma, producer: getProducer(), log });
+    for (const id of [6802, 6803]) expect((await linesOf(shop.id, id)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
+    await queued[0].remove();
+  });
+
+  it("routing's delta write is never resent blind: once its route job is gone it is marked failed and its items re-read", async () => {
+    const { domain, shop, l901 } = await newShop();
+    await amazonOrders(domain, shop.id, [6901]);
+    const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
+    const id = await prisma.$transaction((tx) => createDeltaJob(tx, shop.id, { actor: ROUTE_ACTOR, cause: "test" }, [{ itemId: item.id, locationId: l901.id, channelId: null, delta: -1 }]));
+    // Sent alone, without the moves it undoes, it would take units that are there: the push service never takes it.
+    expect(await inFlightJobIds(prisma, shop.id)).not.toContain(id);
+    // While its route job may still be waiting for Shopify's answer, it is left alone.
+    expect(await orphanedDeltaJobs(prisma, shop.id)).toEqual([]);
+    const later = new Date(Date.now() + ROUTE_WRITE_ORPHANED_MS + 1_000);
+    expect(await orphanedDeltaJobs(prisma, shop.id, later)).toEqual([{ itemId: item.id, locationId: l901.id }]);
+    expect((await prisma.pushJob.findUniqueOrThrow({ where: { id } })).status).toBe("failed");
+    expect(await orphanedDeltaJobs(prisma, shop.id, later)).toEqual([]);
   });
 
   it("a move record of another shop is never taken for this shop's own move", async () => {
