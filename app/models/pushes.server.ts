@@ -148,8 +148,6 @@ async function createJob(db: Prisma.TransactionClient, shopId: number, kind: Pus
 export const ROUTE_ACTOR = "worker:route";
 /** quantityName of a delta write (inventoryAdjustQuantities): each entry's `after` holds its delta, `before` is null. */
 export const DELTA_KIND = "available_delta";
-/** A routing write still `sent` this long after it was made lost its caller (see orphanedDeltaJobs). */
-export const ROUTE_WRITE_ORPHANED_MS = 2 * 60_000;
 
 /**
  * A delta write routing makes in the call that moves orders off a channel location, on record
@@ -185,13 +183,14 @@ export async function recordDeltaOutcome(db: Prisma.TransactionClient, shopId: n
 }
 
 /**
- * Delta writes whose route job died between making them and recording Shopify's answer: marked
- * failed (whether Shopify applied them is not known) and returned, so the caller re-reads their
- * items where they were written and pushes from what Shopify says.
+ * Delta writes a route run left `sent`: it died between making them and recording Shopify's
+ * answer (one route run per shop at a time, so a new run finds only those). Marked failed
+ * (whether Shopify applied them is not known) and returned, so the caller re-reads their items
+ * where they were written and pushes from what Shopify says.
  */
 export async function orphanedDeltaJobs(db: Db, shopId: number, now = new Date()): Promise<{ itemId: number; locationId: number }[]> {
   const jobs = await db.pushJob.findMany({
-    where: { shopId, status: "sent", quantityName: DELTA_KIND, sentAt: { lt: new Date(now.getTime() - ROUTE_WRITE_ORPHANED_MS) } },
+    where: { shopId, status: "sent", quantityName: DELTA_KIND },
     select: { id: true, entries: { where: { shopId }, select: { itemId: true, locationId: true } } },
   });
   for (const j of jobs) {

@@ -12,7 +12,7 @@ const { adminForShop, fetchTransport, sessionTokenLookup } = await import("../..
 const { createAdminClient } = await import("../../../app/shopify/client");
 const { applyOrder } = await import("../../../app/services/apply-orders.server");
 const { parseTopicPayload } = await import("../../../app/services/apply-payloads.server");
-const { createDeltaJob, inFlightJobIds, orphanedDeltaJobs, ROUTE_ACTOR, ROUTE_WRITE_ORPHANED_MS } = await import("../../../app/models/pushes.server");
+const { createDeltaJob, inFlightJobIds, orphanedDeltaJobs, ROUTE_ACTOR } = await import("../../../app/models/pushes.server");
 
 /**
  * Routing Amazon orders off the channel location, then the webhooks Shopify sends about it, with
@@ -280,19 +280,20 @@ describe("routing channel-location orders", () => {
     await queued[0].remove();
   });
 
-  it("routing's delta write is never resent blind: once its route job is gone it is marked failed and its items re-read", async () => {
+  it("routing's delta write is never resent blind: the next route run marks one left sent failed and re-reads its items", async () => {
     const { domain, shop, l901 } = await newShop();
     await amazonOrders(domain, shop.id, [6901]);
     const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
     const id = await prisma.$transaction((tx) => createDeltaJob(tx, shop.id, { actor: ROUTE_ACTOR, cause: "test" }, [{ itemId: item.id, locationId: l901.id, channelId: null, delta: -1 }]));
     // Sent alone, without the moves it undoes, it would take units that are there: the push service never takes it.
     expect(await inFlightJobIds(prisma, shop.id)).not.toContain(id);
-    // While its route job may still be waiting for Shopify's answer, it is left alone.
-    expect(await orphanedDeltaJobs(prisma, shop.id)).toEqual([]);
-    const later = new Date(Date.now() + ROUTE_WRITE_ORPHANED_MS + 1_000);
-    expect(await orphanedDeltaJobs(prisma, shop.id, later)).toEqual([{ itemId: item.id, locationId: l901.id }]);
+    // The next route run (its route job died, and was retried): marked failed, the item re-read at 901.
+    const reads = calls(domain, "InventoryLevelsAt").length;
+    await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain));
     expect((await prisma.pushJob.findUniqueOrThrow({ where: { id } })).status).toBe("failed");
-    expect(await orphanedDeltaJobs(prisma, shop.id, later)).toEqual([]);
+    const reread = calls(domain, "InventoryLevelsAt").slice(reads);
+    expect(reread.map((c) => c.variables?.location)).toEqual(["gid://shopify/Location/901"]);
+    expect(await orphanedDeltaJobs(prisma, shop.id)).toEqual([]);
   });
 
   it("a move record of another shop is never taken for this shop's own move", async () => {
