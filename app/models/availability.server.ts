@@ -31,12 +31,19 @@ export async function loadItem(db: Db, shopId: number, itemId: number): Promise<
                 'afterLines', "updatedAt" >= (SELECT coalesce(max(ol."updatedAt"), '-infinity') FROM order_lines ol
                                               WHERE ol."shopId" = ${shopId} AND ol."itemId" = ${itemId}))), '[]'::json)
          FROM inventory_levels WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS levels,
-      (SELECT coalesce(json_agg(json_build_object('id', l.id, 'openQuantity', l."openQuantity", 'assignedLocationId', l."assignedLocationId",
-                'dueDate', l."dueDate", 'preOrder', l."preOrder", 'channelId', o."channelId", 'shipBy', o."shipBy",
-                'shopifyCreatedAt', o."shopifyCreatedAt", 'orderPreOrder', o."preOrder")), '[]'::json)
+      -- Open lines summed per channel, location and due date: the engine only ever adds up
+      -- reservations that share those, and a flash sale leaves hundreds of open lines on a hot
+      -- variant. Pre-orders stay one row a line (each is placed in its own turn for inbound stock).
+      (SELECT coalesce(json_agg(g), '[]'::json) FROM (
+         SELECT min(l.id) AS id, sum(l."openQuantity")::int AS "openQuantity", l."assignedLocationId",
+                coalesce(l."dueDate", CASE WHEN NOT (l."preOrder" OR o."preOrder") THEN o."shipBy" END) AS "dueDate",
+                (l."preOrder" OR o."preOrder") AS "preOrder", o."channelId", NULL::timestamp(3) AS "shipBy",
+                min(o."shopifyCreatedAt") AS "shopifyCreatedAt", false AS "orderPreOrder"
          FROM order_lines l JOIN orders o ON o.id = l."orderId" AND o."shopId" = l."shopId"
          WHERE l."shopId" = ${shopId} AND l."itemId" = ${itemId} AND l."openQuantity" > 0
-           AND o."cancelledAt" IS NULL AND NOT o.closed AND NOT o.test) AS lines,
+           AND o."cancelledAt" IS NULL AND NOT o.closed AND NOT o.test
+         GROUP BY o."channelId", l."assignedLocationId", 4, 5, CASE WHEN l."preOrder" OR o."preOrder" THEN l.id END
+         ORDER BY 1) g) AS lines,
       (SELECT coalesce(json_agg(json_build_object('id', id, 'channelId', "channelId", 'locationId', "locationId", 'quantity', quantity,
                 'from', "from", 'until', "until")), '[]'::json)
          FROM holdbacks WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS holdbacks,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
-import { savePools, saveSnapshots, type PoolRow, type SnapshotRow } from "../../../app/models/availability.server";
+import { loadItem, savePools, saveSnapshots, type PoolRow, type SnapshotRow } from "../../../app/models/availability.server";
 import { createChannel, createItem, createLocation, createShop } from "../../support/factories";
 
 /** The recompute's writes, each one statement: what they leave behind, statement by statement. */
@@ -85,5 +85,73 @@ describe("savePools", () => {
     await expect(
       savePools(prisma, shop.id, item.id, [pool(amazon.id, 1, [[a.id, 1]], { entitlement: 1, freeSupply: 1, at: new Date() }), pool(wholesale.id, 1, [])]),
     ).rejects.toThrow(/rebalance writes every pool/);
+  });
+});
+
+describe("loadItem", () => {
+  it("sums open lines per channel, location and due date; pre-orders stay one a line; cancelled, closed and test orders are out", async () => {
+    const { shop, a, b, web, amazon, item } = await world();
+    let n = 0;
+    const order = async (o: { channelId: number; shipBy?: Date | null; preOrder?: boolean; cancelled?: boolean; test?: boolean; closed?: boolean }, lines: { open: number; at?: number | null; due?: Date | null; preOrder?: boolean }[]) => {
+      n++;
+      await prisma.order.create({
+        data: {
+          shopId: shop.id,
+          shopifyId: BigInt(880_000 + n),
+          channelId: o.channelId,
+          shipBy: o.shipBy ?? null,
+          preOrder: o.preOrder ?? false,
+          cancelledAt: o.cancelled ? new Date() : null,
+          test: o.test ?? false,
+          closed: o.closed ?? false,
+          shopifyCreatedAt: new Date(Date.UTC(2026, 10, 20 + n)),
+          shopifyUpdatedAt: new Date(Date.UTC(2026, 10, 20 + n)),
+          lines: {
+            create: lines.map((l, i) => ({
+              shopId: shop.id,
+              shopifyId: BigInt(990_000 + n * 10 + i),
+              itemId: item.id,
+              quantity: l.open,
+              openQuantity: l.open,
+              assignedLocationId: l.at ?? null,
+              dueDate: l.due ?? null,
+              preOrder: l.preOrder ?? false,
+            })),
+          },
+        },
+      });
+    };
+    const day = (d: number) => new Date(Date.UTC(2026, 10, d));
+    await order({ channelId: web.id }, [{ open: 1, at: a.id, due: day(23) }]);
+    await order({ channelId: web.id }, [{ open: 2, at: a.id, due: day(23) }]);
+    await order({ channelId: web.id }, [{ open: 4, at: b.id, due: day(23) }]);
+    await order({ channelId: amazon.id }, [{ open: 1, due: day(23) }]);
+    await order({ channelId: amazon.id }, [{ open: 3, due: day(23) }]);
+    // Wholesale-like: no line due date, the order's ship-by date counts.
+    await order({ channelId: web.id, shipBy: day(30) }, [{ open: 5, at: a.id }]);
+    await order({ channelId: web.id, shipBy: day(30) }, [{ open: 6, at: a.id }]);
+    // Pre-orders: one row each, with their order's placing time.
+    await order({ channelId: web.id, preOrder: true }, [{ open: 7 }]);
+    await order({ channelId: web.id }, [{ open: 8, preOrder: true }]);
+    // Not open: none of these reserve anything.
+    await order({ channelId: web.id, cancelled: true }, [{ open: 50, at: a.id, due: day(23) }]);
+    await order({ channelId: web.id, test: true }, [{ open: 50, at: a.id, due: day(23) }]);
+    await order({ channelId: web.id, closed: true }, [{ open: 50, at: a.id, due: day(23) }]);
+
+    const { inputs } = await loadItem(prisma, shop.id, item.id);
+    const rows = inputs!.lines.map((l) => [l.order.channelId, l.assignedLocationId, l.dueDate?.toISOString() ?? null, l.openQuantity, l.preOrder || l.order.preOrder]);
+    expect(rows.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual(
+      [
+        [web.id, a.id, day(23).toISOString(), 3, false],
+        [web.id, b.id, day(23).toISOString(), 4, false],
+        [amazon.id, null, day(23).toISOString(), 4, false],
+        [web.id, a.id, day(30).toISOString(), 11, false],
+        [web.id, null, null, 7, true],
+        [web.id, null, null, 8, true],
+      ].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    );
+    // Ids stay distinct (they name the reservations); a pre-order keeps its order's placing time.
+    expect(new Set(inputs!.lines.map((l) => l.id)).size).toBe(6);
+    expect(inputs!.lines.filter((l) => l.preOrder).map((l) => l.order.shopifyCreatedAt?.toISOString()).sort()).toEqual([day(28).toISOString(), day(29).toISOString()]);
   });
 });
