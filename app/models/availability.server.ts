@@ -14,8 +14,12 @@ import { networkVersionSql } from "./network.server";
  * such item), its recompute request as of this read (the outbox settles what the read saw), and
  * the shop's configuration version (the compiled network is cached by it).
  */
-export async function loadItem(db: Db, shopId: number, itemId: number): Promise<{ inputs: ItemInputs | null; requestedAt: Date | null; networkVersion: string }> {
-  const rows = await db.$queryRaw<(RawInputs & { requestedAt: Date | null; networkVersion: string })[]>`
+export async function loadItem(
+  db: Db,
+  shopId: number,
+  itemId: number,
+): Promise<{ inputs: ItemInputs | null; requestedAt: Date | null; networkVersion: string; soldSincePools: { since: Date; sold: Map<number, number> } | null }> {
+  const rows = await db.$queryRaw<(RawInputs & { requestedAt: Date | null; networkVersion: string; soldSincePools: { since: string | null; sold: { channelId: number; sold: number }[] } })[]>`
     SELECT
       (SELECT "requestedAt" FROM recompute_requests WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS "requestedAt",
       ${networkVersionSql(shopId)} AS "networkVersion",
@@ -55,9 +59,25 @@ export async function loadItem(db: Db, shopId: number, itemId: number): Promise<
                 'freeSupplyAtRebalance', "freeSupplyAtRebalance", 'rebalancedAt', "rebalancedAt")), '[]'::json)
          FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}) AS pools,
       (SELECT coalesce(json_agg(json_build_object('locationId', "locationId", 'quantity', quantity)), '[]'::json)
-         FROM pushed_quantities WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND name = 'reserved') AS held`;
+         FROM pushed_quantities WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND name = 'reserved') AS held,
+      -- soldSince from the earliest rebalance of the item's pools, read here rather than in a
+      -- round trip of its own (the recompute of a ring-fenced item needs it every time).
+      (SELECT json_build_object('since', (SELECT min("rebalancedAt") FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId}),
+                                'sold', coalesce(json_agg(json_build_object('channelId', s."channelId", 'sold', s.sold)), '[]'::json))
+         FROM (SELECT o."channelId", sum(l.quantity)::int AS sold
+               FROM order_lines l JOIN orders o ON o.id = l."orderId" AND o."shopId" = l."shopId"
+               WHERE l."shopId" = ${shopId} AND l."itemId" = ${itemId} AND o."channelId" IS NOT NULL
+                 AND o."cancelledAt" IS NULL AND o.test = false
+                 AND o."shopifyCreatedAt" >= (SELECT min("rebalancedAt") FROM ringfence_pools WHERE "shopId" = ${shopId} AND "itemId" = ${itemId})
+               GROUP BY o."channelId") s) AS "soldSincePools"`;
   const r = rows[0];
-  return { inputs: itemInputs(r), requestedAt: r.requestedAt, networkVersion: r.networkVersion };
+  const since = r.soldSincePools.since === null ? null : date(r.soldSincePools.since)!;
+  return {
+    inputs: itemInputs(r),
+    requestedAt: r.requestedAt,
+    networkVersion: r.networkVersion,
+    soldSincePools: since === null ? null : { since, sold: new Map(r.soldSincePools.sold.map((x) => [x.channelId, x.sold])) },
+  };
 }
 
 function itemInputs(r: RawInputs) {

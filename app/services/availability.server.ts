@@ -185,7 +185,7 @@ export async function evaluateItemNow(
 
 // `timeline` keeps the day-by-day balance in the results (the admin's promise check reads it).
 async function evaluateLoaded(prisma: PrismaClient, shopId: number, itemId: number, now: Date, rebalance: boolean, netOverride?: CompiledNetwork, timeline = false) {
-  const { inputs, requestedAt, networkVersion } = await loadItem(prisma, shopId, itemId);
+  const { inputs, requestedAt, networkVersion, soldSincePools } = await loadItem(prisma, shopId, itemId);
   const sn0 = await shopNetwork(prisma, shopId, networkVersion);
   const sn: ShopNetwork = netOverride ? { ...sn0, net: netOverride } : sn0;
   const asOfIso = dayIn(now, sn.cfg.shop.timezone);
@@ -216,7 +216,11 @@ async function evaluateLoaded(prisma: PrismaClient, shopId: number, itemId: numb
       rebalanced = true;
     } else {
       const since = new Date(Math.min(...stored.map((p) => p.rebalancedAt.getTime())));
-      const sold = await soldSince(prisma, shopId, itemId, rf, since);
+      // Read with the inputs when it counts from the same date (every pool is a ring-fenced channel's).
+      const sold =
+        soldSincePools && soldSincePools.since.getTime() === since.getTime()
+          ? new Map([...soldSincePools.sold].filter(([c]) => rf.includes(c)))
+          : await soldSince(prisma, shopId, itemId, rf, since);
       const pools = transitionPools(
         {
           freeSupply: stored[0].freeSupplyAtRebalance,
