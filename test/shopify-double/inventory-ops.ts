@@ -65,6 +65,27 @@ function failed(userErrors: UserError[]): InventoryWriteResult {
   return { userErrors, group: null, changes: [], touched: [] };
 }
 
+/** The reason and reference document of an inventory write, with Shopify's codes. */
+function checkDocument(input: { reason: string; referenceDocumentUri?: string | null }, errors: UserError[]): void {
+  if (!INVENTORY_REASONS.includes(input.reason)) errors.push({ field: ["input", "reason"], code: "INVALID_REASON", message: "The specified reason is invalid." });
+  if (input.referenceDocumentUri != null && !isUri(input.referenceDocumentUri))
+    errors.push({ field: ["input", "referenceDocumentUri"], code: "INVALID_REFERENCE_DOCUMENT", message: "The specified reference document is invalid." });
+}
+
+/** The level one input names (item and location ids), with Shopify's codes for an unknown item, location or unstocked pair. */
+function namedLevel(shop: ShopState, at: string[], q: { inventoryItemId: string; locationId: string }, errors: UserError[]): LevelRec | undefined {
+  const itemId = parseGid(q.inventoryItemId, "InventoryItem");
+  const locationId = parseGid(q.locationId, "Location");
+  if (itemId === null || !shop.itemToVariant.has(itemId))
+    errors.push({ field: [...at, "inventoryItemId"], code: "INVALID_INVENTORY_ITEM", message: "The specified inventory item could not be found." });
+  if (locationId === null || !shop.locations.has(locationId))
+    errors.push({ field: [...at, "locationId"], code: "INVALID_LOCATION", message: "The specified location could not be found." });
+  const level = itemId !== null && locationId !== null ? shop.level(itemId, locationId) : undefined;
+  if (itemId !== null && locationId !== null && shop.itemToVariant.has(itemId) && shop.locations.has(locationId) && !level)
+    errors.push({ field: [...at, "locationId"], code: "ITEM_NOT_STOCKED_AT_LOCATION", message: "The specified inventory item is not stocked at the location." });
+  return level;
+}
+
 export interface SetQuantitiesInput {
   name: string;
   reason: string;
@@ -76,22 +97,12 @@ export function setQuantities(shop: ShopState, input: SetQuantitiesInput, now: n
   const errors: UserError[] = [];
   if (input.name !== "available" && input.name !== "on_hand")
     errors.push({ field: ["input", "name"], code: "INVALID_NAME", message: "The quantity name must be either 'available' or 'on_hand'." });
-  if (!INVENTORY_REASONS.includes(input.reason)) errors.push({ field: ["input", "reason"], code: "INVALID_REASON", message: "The specified reason is invalid." });
-  if (input.referenceDocumentUri != null && !isUri(input.referenceDocumentUri))
-    errors.push({ field: ["input", "referenceDocumentUri"], code: "INVALID_REFERENCE_DOCUMENT", message: "The specified reference document is invalid." });
+  checkDocument(input, errors);
   const levels: (LevelRec | undefined)[] = [];
   const seen = new Set<string>();
   input.quantities.forEach((q, i) => {
     const at = ["input", "quantities", String(i)];
-    const itemId = parseGid(q.inventoryItemId, "InventoryItem");
-    const locationId = parseGid(q.locationId, "Location");
-    if (itemId === null || !shop.itemToVariant.has(itemId))
-      errors.push({ field: [...at, "inventoryItemId"], code: "INVALID_INVENTORY_ITEM", message: "The specified inventory item could not be found." });
-    if (locationId === null || !shop.locations.has(locationId))
-      errors.push({ field: [...at, "locationId"], code: "INVALID_LOCATION", message: "The specified location could not be found." });
-    const level = itemId !== null && locationId !== null ? shop.level(itemId, locationId) : undefined;
-    if (itemId !== null && locationId !== null && shop.itemToVariant.has(itemId) && shop.locations.has(locationId) && !level)
-      errors.push({ field: [...at, "locationId"], code: "ITEM_NOT_STOCKED_AT_LOCATION", message: "The specified inventory item is not stocked at the location." });
+    const level = namedLevel(shop, at, q, errors);
     if (q.quantity < 0) errors.push({ field: [...at, "quantity"], code: "INVALID_QUANTITY_NEGATIVE", message: "The quantity can't be negative." });
     if (q.quantity > MAX_QUANTITY)
       errors.push({ field: [...at, "quantity"], code: "INVALID_QUANTITY_TOO_HIGH", message: "The total quantity can't be higher than 1,000,000,000." });
@@ -148,21 +159,11 @@ export interface AdjustQuantitiesInput {
  */
 export function adjustQuantities(shop: ShopState, input: AdjustQuantitiesInput, now: number): InventoryWriteResult {
   const errors: UserError[] = [];
-  if (!INVENTORY_REASONS.includes(input.reason)) errors.push({ field: ["input", "reason"], code: "INVALID_REASON", message: "The specified reason is invalid." });
-  if (input.referenceDocumentUri != null && !isUri(input.referenceDocumentUri))
-    errors.push({ field: ["input", "referenceDocumentUri"], code: "INVALID_REFERENCE_DOCUMENT", message: "The specified reference document is invalid." });
+  checkDocument(input, errors);
   const levels: (LevelRec | undefined)[] = [];
   input.changes.forEach((c, i) => {
     const at = ["input", "changes", String(i)];
-    const itemId = parseGid(c.inventoryItemId, "InventoryItem");
-    const locationId = parseGid(c.locationId, "Location");
-    if (itemId === null || !shop.itemToVariant.has(itemId))
-      errors.push({ field: [...at, "inventoryItemId"], code: "INVALID_INVENTORY_ITEM", message: "The specified inventory item could not be found." });
-    if (locationId === null || !shop.locations.has(locationId))
-      errors.push({ field: [...at, "locationId"], code: "INVALID_LOCATION", message: "The specified location could not be found." });
-    const level = itemId !== null && locationId !== null ? shop.level(itemId, locationId) : undefined;
-    if (itemId !== null && locationId !== null && shop.itemToVariant.has(itemId) && shop.locations.has(locationId) && !level)
-      errors.push({ field: [...at, "locationId"], code: "ITEM_NOT_STOCKED_AT_LOCATION", message: "The specified inventory item is not stocked at the location." });
+    const level = namedLevel(shop, at, c, errors);
     if (c.ledgerDocumentUri != null)
       errors.push({ field: [...at, "ledgerDocumentUri"], code: "INVALID_AVAILABLE_DOCUMENT", message: "A ledger document URI is not allowed when adjusting available." });
     if (level && Math.abs(quantity(level, "available") + c.delta) > MAX_QUANTITY)

@@ -256,3 +256,45 @@ describe("reads", () => {
     expect(filter.body.errors?.[0].message).toMatch(/does not support the search term 'gift_card:true' on products/);
   });
 });
+
+const ADJUST = /* GraphQL */ `
+  mutation Adjust($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+    inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+      inventoryAdjustmentGroup { id referenceDocumentUri changes { name delta quantityAfterChange } }
+      userErrors { code field message }
+    }
+  }
+`;
+
+describe("inventoryAdjustQuantities (available)", () => {
+  const change = (item: number, loc: number, delta: number, changeFromQuantity?: number | null) => ({
+    inventoryItemId: itemGid(item),
+    locationId: locGid(loc),
+    delta,
+    ...(changeFromQuantity === undefined ? {} : { changeFromQuantity }),
+  });
+  const adjust = (key: string, changes: unknown[], name = "available") =>
+    gql(double, token, ADJUST, { key, input: { name, reason: "correction", referenceDocumentUri: "gid://ringfence/PushJob/9", changes } });
+
+  it("applies deltas (on_hand moves with available); null skips the compare-and-swap, a stale value applies nothing", async () => {
+    const before = row("TEE-BLK-M", 101);
+    const ok = await adjust("a-1", [change(9001, 101, -3, null)]);
+    expect(ok.body.data!.inventoryAdjustQuantities.userErrors).toEqual([]);
+    expect(ok.body.data!.inventoryAdjustQuantities.inventoryAdjustmentGroup.referenceDocumentUri).toBe("gid://ringfence/PushJob/9");
+    expect(row("TEE-BLK-M", 101)).toMatchObject({ available: before.available - 3, onHand: before.onHand - 3 });
+
+    // Two changes, the second stale: the call is atomic.
+    const stale = await adjust("a-2", [change(9001, 101, -1, before.available - 3), change(9002, 101, -1, 999)]);
+    expect(stale.body.data!.inventoryAdjustQuantities.userErrors).toEqual([
+      { code: "CHANGE_FROM_QUANTITY_STALE", field: ["input", "changes", "1", "changeFromQuantity"], message: expect.stringContaining("not 999") },
+    ]);
+    expect(row("TEE-BLK-M", 101).available).toBe(before.available - 3);
+  });
+
+  it("changeFromQuantity must be sent (2026-04), and only available is modelled", async () => {
+    const missing = await adjust("a-3", [change(9001, 101, -1)]);
+    expect(missing.body.errors?.[0]?.message).toMatch(/changes\[0\]\.changeFromQuantity must be given/);
+    const other = await adjust("a-4", [change(9001, 101, 1, null)], "damaged");
+    expect(other.body.errors?.[0]?.message).toMatch(/adjusts only "available"/);
+  });
+});
