@@ -343,9 +343,9 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
           restore ? { input: restoreWrite(restore), idempotencyKey: restore.idempotencyKey } : null,
         );
       } catch (error) {
-        // Throttled past the client's patience, 5xx, network: the route job retries. The restore
-        // stays `sent` for the push service to resend with its key: applied once if this call
-        // landed, refused as stale if it did not (the moves it expected did not happen).
+        // Throttled past the client's patience, 5xx, network: the route job retries. Whether the
+        // call landed is not known, so the restore stays `sent`: the retried run takes it as
+        // orphaned and re-reads its items (never resent: without its moves it would take units).
         if (!isTerminal(error)) throw error;
         for (const id of moveIds) await dropOwnMove(prisma, shopId, id);
         if (restore) await prisma.$transaction((tx) => recordDeltaOutcome(tx, shopId, restore.id, { applied: false, error: (error as Error).message }));
