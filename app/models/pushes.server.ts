@@ -134,10 +134,11 @@ async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushK
   return createJob(db, shopId, kind, meta);
 }
 
-async function createJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<number> {
+/** A new job with its key and reference document; `sent` for a write its caller sends itself (createDeltaJob). */
+async function createJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind | typeof DELTA_KIND, meta: { actor: string; cause: string }, sent = false): Promise<number> {
   const rows = await db.$queryRaw<{ id: number }[]>`
-    INSERT INTO push_jobs ("shopId", "quantityName", "reason", "idempotencyKey", "actor", "cause")
-    VALUES (${shopId}, ${kind}, ${kind === "available" ? "correction" : "reservation_updated"}, ${randomUUID()}, ${meta.actor}, ${meta.cause})
+    INSERT INTO push_jobs ("shopId", status, "sentAt", "quantityName", "reason", "idempotencyKey", "actor", "cause")
+    VALUES (${shopId}, ${sent ? "sent" : "pending"}::push_status, CASE WHEN ${sent}::boolean THEN now() END, ${kind}, ${kind === "reserved" ? "reservation_updated" : "correction"}, ${randomUUID()}, ${meta.actor}, ${meta.cause})
     RETURNING id`;
   const id = rows[0].id;
   await db.$executeRaw`UPDATE push_jobs SET "referenceDocumentUri" = ${`gid://ringfence/PushJob/${id}`} WHERE id = ${id} AND "shopId" = ${shopId}`;
@@ -160,12 +161,7 @@ export async function createDeltaJob(
   meta: { actor: string; cause: string },
   entries: { itemId: number; locationId: number; channelId: number | null; delta: number }[],
 ): Promise<number> {
-  const rows = await db.$queryRaw<{ id: number }[]>`
-    INSERT INTO push_jobs ("shopId", status, "sentAt", "quantityName", "reason", "idempotencyKey", "actor", "cause")
-    VALUES (${shopId}, 'sent', now(), ${DELTA_KIND}, 'correction', ${randomUUID()}, ${meta.actor}, ${meta.cause})
-    RETURNING id`;
-  const jobId = rows[0].id;
-  await db.$executeRaw`UPDATE push_jobs SET "referenceDocumentUri" = ${`gid://ringfence/PushJob/${jobId}`} WHERE id = ${jobId} AND "shopId" = ${shopId}`;
+  const jobId = await createJob(db, shopId, DELTA_KIND, meta, true);
   await db.$executeRaw`
     INSERT INTO "push_job_entries" ("shopId", "pushJobId", "itemId", "locationId", "channelId", "after")
     SELECT ${shopId}, ${jobId}, t."itemId", t."locationId", t."channelId", t."delta"

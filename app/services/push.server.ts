@@ -62,6 +62,15 @@ const gidItem = (id: bigint | number) => `gid://shopify/InventoryItem/${id}`;
 const gidLocation = (id: bigint | number) => `gid://shopify/Location/${id}`;
 const numericId = (gid: string) => BigInt(gid.replace(/^.*\//, "").replace(/\?.*$/, ""));
 
+/** The job's reference document: Shopify's inventory history points back at it. */
+const jobUri = (job: JobWithEntries) => job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`;
+
+/** Lines' items by Shopify gid, into `into` (lines whose item is not known are left out). */
+function addItems(into: Map<string, number>, lines: PlannedMove["ofFo"]): Map<string, number> {
+  for (const l of lines) if (l.item !== null && l.itemId !== null) into.set(gidItem(l.item.shopifyId), l.itemId);
+  return into;
+}
+
 /**
  * A frozen `available` job's input: the same document fields on every send (a resend with its
  * key must match the first call's arguments exactly, or Shopify answers a key mismatch).
@@ -70,7 +79,7 @@ function availableWrite(job: JobWithEntries): SetQuantitiesInput {
   return {
     name: "available",
     reason: job.reason,
-    referenceDocumentUri: job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`,
+    referenceDocumentUri: jobUri(job),
     quantities: job.entries
       .filter((e) => e.result === null && e.before !== null)
       .map((e) => ({ inventoryItemId: gidItem(e.item.shopifyId), locationId: gidLocation(e.location.shopifyId), quantity: e.after, changeFromQuantity: e.before })),
@@ -128,7 +137,7 @@ export async function pushShop(
     result.jobs++;
     await markAttempt(prisma, shopId, jobId);
     const key = job.idempotencyKey;
-    const uri = job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`;
+    const uri = jobUri(job);
     try {
       let cost: number;
       let at: string | null;
@@ -357,7 +366,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
         if (!r.ok) {
           await dropOwnMove(prisma, shopId, moveIds[j]);
           // The restore took back units this move did not return: that location is re-read and pushed.
-          if (restore) for (const l of p.ofFo) if (l.item !== null && l.itemId !== null) reread.set(gidItem(l.item.shopifyId), l.itemId);
+          if (restore) addItems(reread, p.ofFo);
           deps.log?.warn("fulfillment order not moved", { shopId, fulfillmentOrder: p.fo.id, error: r.userErrors.map((e) => e.message).join("; ") });
           continue;
         }
@@ -367,7 +376,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
         const targetGid = gidLocation(p.target.shopifyId);
         const key = `${channelGid} ${targetGid}`;
         const group = movedItems.get(key) ?? { from: channelGid, to: targetGid, items: new Map<string, number>() };
-        for (const l of p.ofFo) if (l.item !== null && l.itemId !== null) group.items.set(gidItem(l.item.shopifyId), l.itemId);
+        addItems(group.items, p.ofFo);
         movedItems.set(key, group);
       }
       if (restore && answer.restore) {
@@ -376,7 +385,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
           recordDeltaOutcome(tx, shopId, restore.id, r.ok ? { applied: true, costPoints: 0 } : { applied: false, error: r.userErrors.map((e) => e.message).join("; ") }),
         );
         if (!r.ok) deps.log?.warn("channel location not restored after moves; it is re-read and pushed", { shopId, pushJobId: restore.id });
-        if (!r.ok) for (const p of chunk) for (const l of p.ofFo) if (l.item !== null && l.itemId !== null) reread.set(gidItem(l.item.shopifyId), l.itemId);
+        if (!r.ok) for (const p of chunk) addItems(reread, p.ofFo);
       }
     }
     if (reread.size > 0) {
@@ -405,7 +414,7 @@ interface PlannedMove {
 async function restoreJob(prisma: PrismaClient, shopId: number, channelLocationId: number, channelId: number, moves: PlannedMove[]): Promise<JobWithEntries | null> {
   const returned = new Map<number, number>();
   for (const p of moves) {
-    const byGid = new Map(p.ofFo.flatMap((l) => (l.item !== null && l.itemId !== null ? [[gidItem(l.item.shopifyId), l.itemId] as const] : [])));
+    const byGid = addItems(new Map(), p.ofFo);
     for (const l of p.fo.lines) {
       const itemId = l.inventoryItemId === null ? undefined : byGid.get(l.inventoryItemId);
       if (itemId !== undefined && l.remainingQuantity > 0) returned.set(itemId, (returned.get(itemId) ?? 0) + l.remainingQuantity);
@@ -422,7 +431,7 @@ function restoreWrite(job: JobWithEntries): RestoreInput {
   return {
     name: "available",
     reason: job.reason,
-    referenceDocumentUri: job.referenceDocumentUri ?? `gid://ringfence/PushJob/${job.id}`,
+    referenceDocumentUri: jobUri(job),
     changes: job.entries.map((e) => ({ inventoryItemId: gidItem(e.item.shopifyId), locationId: gidLocation(e.location.shopifyId), delta: e.after, changeFromQuantity: null })),
   };
 }
