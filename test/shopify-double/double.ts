@@ -92,6 +92,8 @@ export interface ShopifyDouble {
   stats(shop?: string): DoubleStats;
   calls(shop?: string): { graphql: CallRecord[]; inventory: InventoryChangeRec[]; bulk: { id: number; status: string; errorMessage: string | null }[] };
   deliveries(shop?: string): DeliveryRecord[];
+  /** How many deliveries were made (for one shop, or all): deliveries().length without copying and parsing each. */
+  deliveryCount(shop?: string): number;
 }
 
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
@@ -449,6 +451,7 @@ export async function createShopifyDouble(opts: ShopifyDoubleOptions): Promise<S
       };
     },
     deliveries: (shop) => dispatcher.records(shop === undefined ? undefined : entry(shop).state.domain),
+    deliveryCount: (shop) => dispatcher.count(shop === undefined ? undefined : entry(shop).state.domain),
   };
   return double;
 }

@@ -110,6 +110,9 @@ describe("faults", () => {
     expect(a.headers["x-shopify-event-id"]).toBe(b.headers["x-shopify-event-id"]);
     expect(a.body).toBe(b.body);
     expect(double.stats().deliveries).toEqual({ sent: 2, accepted: 2, duplicates: 1, rejected: 0 });
+    expect(double.deliveryCount()).toBe(double.deliveries().length);
+    expect(double.deliveryCount(double.shops()[0])).toBe(2);
+    expect(() => double.deliveryCount("other-shop.myshopify.com")).toThrow("not seeded");
   });
 
   it("duplicates with the given probability, deterministically from the seed", async () => {

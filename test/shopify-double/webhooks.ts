@@ -316,6 +316,13 @@ export class WebhookDispatcher {
     };
   }
 
+  count(shop?: string): number {
+    if (!shop) return this.all.length;
+    let n = 0;
+    for (const d of this.all) if (d.shop === shop) n++;
+    return n;
+  }
+
   records(shop?: string): DeliveryRecord[] {
     return this.all.filter((d) => !shop || d.shop === shop).map((d) => this.record(d));
   }
