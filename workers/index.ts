@@ -3,6 +3,7 @@
  * Stateless; run as many as needed against the same Redis and PostgreSQL.
  */
 import prisma, { disconnectDb } from "../app/db.server";
+import { createRawPool } from "../app/raw-db.server";
 import { env, EnvError, type Env } from "../app/env.server";
 import { createRedisConnection, watchConnection } from "../app/jobs/connection.server";
 import { createProducer } from "../app/jobs/producer.server";
@@ -37,11 +38,12 @@ async function main(): Promise<void> {
   watchConnection(producerRedis, log);
 
   const producer = createProducer({ connection: producerRedis, prefix: config.QUEUE_PREFIX, log });
+  const raw = createRawPool(config.DATABASE_URL);
   const registrar = createRegistrar({
     connection: workerRedis,
     prefix: config.QUEUE_PREFIX,
     log,
-    ctx: { prisma, producer },
+    ctx: { prisma, raw, producer },
     concurrency: config.WORKER_CONCURRENCY,
   });
 
@@ -67,7 +69,10 @@ async function main(): Promise<void> {
         await producer.close();
       },
       redis: [workerRedis, producerRedis],
-      disconnectDb,
+      disconnectDb: async () => {
+        await raw.end();
+        await disconnectDb();
+      },
       log,
       timeoutMs: SHUTDOWN_TIMEOUT_MS,
     }).then(

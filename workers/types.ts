@@ -3,10 +3,13 @@ import type { Job } from "bullmq";
 import type { PayloadOf, QueueName } from "../app/jobs/contract";
 import type { Producer } from "../app/jobs/producer.server";
 import type { Logger } from "../app/lib/logger";
+import type { RawPool } from "../app/raw-db.server";
 
 /** What every processor gets besides its payload: the worker process's shared resources. */
 export interface ProcessorContext {
   prisma: PrismaClient;
+  /** The process's own `pg` pool for the hot statements (app/raw-db.server.ts); absent, they go through `prisma`. */
+  raw?: RawPool;
   /** For follow-up jobs (a recompute enqueues a push). */
   producer: Producer;
   log: Logger;

@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import type { Db } from "./audit.server";
+import type { RawDb } from "../raw-db.server";
 import { networkVersionSql } from "./network.server";
 
 /**
@@ -15,7 +15,7 @@ import { networkVersionSql } from "./network.server";
  * the shop's configuration version (the compiled network is cached by it).
  */
 export async function loadItem(
-  db: Db,
+  db: RawDb,
   shopId: number,
   itemId: number,
 ): Promise<{ inputs: ItemInputs | null; requestedAt: Date | null; networkVersion: string; soldSincePools: { since: Date; sold: Map<number, number> } | null }> {
@@ -159,7 +159,7 @@ interface RawInputs {
 export type ItemInputs = NonNullable<ReturnType<typeof itemInputs>>;
 
 /** Units sold per channel on orders placed since `since` and not cancelled (shipped or not). */
-export async function soldSince(db: Db, shopId: number, itemId: number, channelIds: number[], since: Date): Promise<Map<number, number>> {
+export async function soldSince(db: RawDb, shopId: number, itemId: number, channelIds: number[], since: Date): Promise<Map<number, number>> {
   if (channelIds.length === 0) return new Map();
   const rows = await db.$queryRaw<{ channelId: number; sold: number }[]>`
     SELECT o."channelId", sum(l.quantity)::int AS sold
@@ -182,7 +182,7 @@ export interface SnapshotRow {
  * Upserts the item's snapshot per channel, adds a history point where ATP or ATS changed, and
  * drops snapshots of channels gone: one statement (its parts all see the snapshots as they were).
  */
-export async function saveSnapshots(db: Db, shopId: number, itemId: number, rows: SnapshotRow[], at: Date): Promise<{ changed: number }> {
+export async function saveSnapshots(db: RawDb, shopId: number, itemId: number, rows: SnapshotRow[], at: Date): Promise<{ changed: number }> {
   const when = at.toISOString().replace("Z", "");
   const [{ changed }] = await db.$queryRaw<{ changed: number }[]>`
     WITH t AS (
@@ -215,7 +215,7 @@ export interface PoolRow {
   carves: { locationId: number; quantity: number }[];
 }
 
-export async function savePools(db: Db, shopId: number, itemId: number, rows: PoolRow[]): Promise<void> {
+export async function savePools(db: RawDb, shopId: number, itemId: number, rows: PoolRow[]): Promise<void> {
   const keep = rows.map((r) => r.channelId);
   // A pool keeps its rebalance snapshot unless this write is a rebalance.
   const rebalance = rows.length > 0 && rows[0].rebalance !== null;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "./audit.server";
+import type { RawDb } from "../raw-db.server";
 
 /**
  * Push jobs and their entries (the outbox of Shopify writes), and what we believe Shopify holds.
@@ -46,7 +47,7 @@ export interface PendingPlan {
  * push planned before a cancel lands after the recompute that saw the cancel, and stays.)
  */
 export async function replacePendingEntries(
-  db: Prisma.TransactionClient,
+  db: RawDb,
   shopId: number,
   itemId: number,
   plan: PendingPlan,
@@ -82,7 +83,7 @@ const sameEntries = (a: PendingEntry[], b: PendingEntry[]) =>
  * No write of the item is in flight (an entry left after the DELETE above is locked by a freeze;
  * a sent job's live entry is on its way to Shopify), and our levels and holds still equal `base`.
  */
-async function baseStillHolds(db: Prisma.TransactionClient, shopId: number, itemId: number, base: PendingPlan["base"]): Promise<boolean> {
+async function baseStillHolds(db: RawDb, shopId: number, itemId: number, base: PendingPlan["base"]): Promise<boolean> {
   const rows = await db.$queryRaw<{ busy: boolean; levels: { locationId: number; quantity: number }[]; held: { locationId: number; quantity: number }[] }[]>`
     SELECT
       EXISTS (SELECT 1 FROM push_job_entries e JOIN push_jobs j ON j.id = e."pushJobId" AND j."shopId" = e."shopId"
@@ -117,7 +118,7 @@ export function knownFrom(
   return known;
 }
 
-async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<number> {
+async function openJob(db: RawDb, shopId: number, kind: PushKind, meta: { actor: string; cause: string }): Promise<number> {
   const open = () => db.$queryRaw<{ id: number }[]>`
     SELECT j.id FROM push_jobs j
     WHERE j."shopId" = ${shopId} AND j.status = 'pending' AND j."quantityName" = ${kind}
@@ -135,7 +136,7 @@ async function openJob(db: Prisma.TransactionClient, shopId: number, kind: PushK
 }
 
 /** A new job with its key and reference document; `sent` for a write its caller sends itself (createDeltaJob). */
-async function createJob(db: Prisma.TransactionClient, shopId: number, kind: PushKind | typeof DELTA_KIND, meta: { actor: string; cause: string }, sent = false): Promise<number> {
+async function createJob(db: RawDb, shopId: number, kind: PushKind | typeof DELTA_KIND, meta: { actor: string; cause: string }, sent = false): Promise<number> {
   const rows = await db.$queryRaw<{ id: number }[]>`
     INSERT INTO push_jobs ("shopId", status, "sentAt", "quantityName", "reason", "idempotencyKey", "actor", "cause")
     VALUES (${shopId}, ${sent ? "sent" : "pending"}::push_status, CASE WHEN ${sent}::boolean THEN now() END, ${kind}, ${kind === "reserved" ? "reservation_updated" : "correction"}, ${randomUUID()}, ${meta.actor}, ${meta.cause})

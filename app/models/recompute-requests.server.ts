@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import type { RawDb } from "../raw-db.server";
 
 /** The recompute outbox (table recompute_requests): one row per (shop, item) whose numbers may have moved. */
 
@@ -33,7 +34,7 @@ export async function recordRecomputeRequestsForShop(db: Db, shopId: number): Pr
 }
 
 /** Deletes the item's request unless it was renewed after `seen` (the value read before recomputing). */
-export async function settleRecomputeRequest(db: Db, shopId: number, itemId: number, seen: Date): Promise<boolean> {
+export async function settleRecomputeRequest(db: RawDb, shopId: number, itemId: number, seen: Date): Promise<boolean> {
   const count = await db.$executeRaw`
     DELETE FROM recompute_requests WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND "requestedAt" <= ${seen}`;
   return count > 0;

@@ -20,6 +20,7 @@ import {
 } from "../domain";
 import { planPushes, type PublishTarget } from "../domain/push-plan";
 import type { Producer } from "../jobs/producer.server";
+import { prismaRaw, type RawDb, type RawPool } from "../raw-db.server";
 import type { Logger } from "../lib/logger";
 import { dayIn } from "../lib/day";
 import { loadItem, saveSnapshots, savePools, soldSince, type ItemInputs, type PoolRow, type SnapshotRow } from "../models/availability.server";
@@ -42,6 +43,11 @@ export interface AvailabilityDeps {
    * mutations of up to 250 quantities instead of one call each. Latency added: at most this.
    */
   pushDelayMs?: number;
+  /**
+   * Where a recompute reads its inputs and writes its results: the worker's own `pg` pool
+   * (app/raw-db.server.ts: the same SQL without Prisma's per-statement cost), else `prisma`.
+   */
+  raw?: RawPool;
 }
 
 /**
@@ -179,13 +185,14 @@ export async function evaluateItemNow(
   itemId: number,
   opts: { now?: Date; rebalance?: boolean; net?: CompiledNetwork; timeline?: boolean } = {},
 ): Promise<ItemEvaluation> {
-  const ev = await evaluateLoaded(prisma, shopId, itemId, opts.now ?? new Date(), opts.rebalance ?? false, opts.net, opts.timeline ?? false);
+  const ev = await evaluateLoaded(prisma, prisma, shopId, itemId, opts.now ?? new Date(), opts.rebalance ?? false, opts.net, opts.timeline ?? false);
   return { itemId, skipped: ev.skipped, asOf: ev.asOfIso, net: ev.net, result: ev.result, fresh: ev.fresh, rebalanced: ev.rebalanced };
 }
 
 // `timeline` keeps the day-by-day balance in the results (the admin's promise check reads it).
-async function evaluateLoaded(prisma: PrismaClient, shopId: number, itemId: number, now: Date, rebalance: boolean, netOverride?: CompiledNetwork, timeline = false) {
-  const { inputs, requestedAt, networkVersion, soldSincePools } = await loadItem(prisma, shopId, itemId);
+// `raw` runs the item's own reads; the shop's network (cached by version) is read through `prisma`.
+async function evaluateLoaded(prisma: PrismaClient, raw: RawDb, shopId: number, itemId: number, now: Date, rebalance: boolean, netOverride?: CompiledNetwork, timeline = false) {
+  const { inputs, requestedAt, networkVersion, soldSincePools } = await loadItem(raw, shopId, itemId);
   const sn0 = await shopNetwork(prisma, shopId, networkVersion);
   const sn: ShopNetwork = netOverride ? { ...sn0, net: netOverride } : sn0;
   const asOfIso = dayIn(now, sn.cfg.shop.timezone);
@@ -220,7 +227,7 @@ async function evaluateLoaded(prisma: PrismaClient, shopId: number, itemId: numb
       const sold =
         soldSincePools && soldSincePools.since.getTime() === since.getTime()
           ? new Map([...soldSincePools.sold].filter(([c]) => rf.includes(c)))
-          : await soldSince(prisma, shopId, itemId, rf, since);
+          : await soldSince(raw, shopId, itemId, rf, since);
       const pools = transitionPools(
         {
           freeSupply: stored[0].freeSupplyAtRebalance,
@@ -264,7 +271,8 @@ export async function recomputeSeeingRequest(
   const { prisma } = deps;
   const now = opts.now ?? new Date();
   const empty: RecomputeResult = { itemId, ats: {}, atp: {}, historyPoints: 0, pendingEntries: 0, rebalanced: false };
-  const ev = await evaluateLoaded(prisma, shopId, itemId, now, opts.rebalance ?? false);
+  const raw = deps.raw ?? prismaRaw(prisma);
+  const ev = await evaluateLoaded(prisma, raw, shopId, itemId, now, opts.rebalance ?? false);
   const requestSeen = ev.requestedAt;
   if (ev.skipped !== undefined) return { result: { ...empty, skipped: ev.skipped }, requestSeen };
   const { sn, asOfIso, rebalanced } = ev;
@@ -322,7 +330,7 @@ export async function recomputeSeeingRequest(
   };
   for (const s of plan.skipped) deps.log?.warn("push target skipped", { shopId, itemId, ...s });
 
-  const { changed: saved, entries } = await prisma.$transaction(async (tx) => {
+  const { changed: saved, entries } = await raw.transaction(async (tx) => {
     const { changed } = await saveSnapshots(tx, shopId, itemId, snapshots, now);
     if (poolRows.length > 0) await savePools(tx, shopId, itemId, poolRows);
     const { entries } = await replacePendingEntries(tx, shopId, itemId, pending, { actor: "worker:recompute", cause: opts.cause ?? `recompute item ${itemId}` });

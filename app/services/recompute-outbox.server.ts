@@ -63,7 +63,7 @@ export async function recomputeRequested(
   // Read with the item's inputs (one statement, one snapshot): whatever request time it sees, the
   // recompute sees its data.
   const { result, requestSeen: seen } = await recomputeSeeingRequest(deps, shopId, itemId, opts);
-  const settled = seen !== null && (await settleRecomputeRequest(deps.prisma, shopId, itemId, seen));
+  const settled = seen !== null && (await settleRecomputeRequest(deps.raw ?? deps.prisma, shopId, itemId, seen));
   return { ...result, settled };
 }
 

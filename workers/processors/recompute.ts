@@ -10,6 +10,6 @@ import { dropUnlessInstalled } from "./installed";
 export const recompute: Processor<"recompute"> = async (payload, _job, ctx) => {
   const dropped = await dropUnlessInstalled(ctx, "recompute", payload);
   if (dropped) return dropped;
-  const { prisma, producer, log } = ctx;
-  return recomputeRequested({ prisma, producer, log }, payload.shopId, payload.itemId, { cause: "recompute job" });
+  const { prisma, raw, producer, log } = ctx;
+  return recomputeRequested({ prisma, raw, producer, log }, payload.shopId, payload.itemId, { cause: "recompute job" });
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
+import { createRawPool } from "../../../app/raw-db.server";
 import { loadItem, savePools, saveSnapshots, type PoolRow, type SnapshotRow } from "../../../app/models/availability.server";
 import { createChannel, createItem, createLocation, createShop } from "../../support/factories";
 
@@ -150,6 +151,13 @@ describe("loadItem", () => {
         [web.id, null, null, 8, true],
       ].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
     );
+    // The worker reads it through its own pg pool: the same inputs, value for value.
+    const raw = createRawPool(process.env.DATABASE_URL, { max: 1 });
+    try {
+      expect(await loadItem(raw, shop.id, item.id)).toEqual(await loadItem(prisma, shop.id, item.id));
+    } finally {
+      await raw.end();
+    }
     // Ids stay distinct (they name the reservations); a pre-order keeps its order's placing time.
     expect(new Set(inputs!.lines.map((l) => l.id)).size).toBe(6);
     expect(inputs!.lines.filter((l) => l.preOrder).map((l) => l.order.shopifyCreatedAt?.toISOString()).sort()).toEqual([day(28).toISOString(), day(29).toISOString()]);

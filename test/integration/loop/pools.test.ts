@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
+import { createRawPool } from "../../../app/raw-db.server";
 import { recomputeItem } from "../../../app/services/availability.server";
 import { pushShop } from "../../../app/services/push.server";
 import { levelAt, shopDomain, startBench, storeFor, type Bench } from "./harness";
@@ -14,10 +15,15 @@ describe("ring-fenced pools through the loop", () => {
     ctx = await syncWithAmazon(bench, shop, { percent: 30 });
     await prisma.channel.update({ where: { id: ctx.amazon.id }, data: { mode: "ringfenced" } });
   });
-  afterAll(() => bench.close());
+  // Recomputed as the worker does, on its own pg pool (pools, rebalance times and sold-since read back through it).
+  const raw = createRawPool(process.env.DATABASE_URL, { max: 2 });
+  afterAll(async () => {
+    await raw.end();
+    await bench.close();
+  });
 
   const ats = async (itemId: number) => {
-    const r = await recomputeItem({ prisma }, ctx.shopId, itemId);
+    const r = await recomputeItem({ prisma, raw }, ctx.shopId, itemId);
     return { web: r.ats[String(ctx.web.id)], amazon: r.ats[String(ctx.amazon.id)], rebalanced: r.rebalanced };
   };
 
