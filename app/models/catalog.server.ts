@@ -1,4 +1,5 @@
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
+import type { RawDb } from "../raw-db.server";
 import { lockEntity } from "./entity-lock.server";
 
 /**
@@ -10,7 +11,7 @@ import { lockEntity } from "./entity-lock.server";
 type Db = Prisma.TransactionClient;
 
 /** The location's row id, creating a placeholder ("Location <id>", a facility) if unknown. */
-export async function ensureLocation(db: Db, shopId: number, shopifyId: bigint): Promise<number> {
+export async function ensureLocation(db: RawDb, shopId: number, shopifyId: bigint): Promise<number> {
   // One round trip for the usual case (known, or new). Zero rows only when another transaction
   // inserted it concurrently (our statement's snapshot predates its commit): read it again.
   const rows = await db.$queryRaw<{ id: number }[]>`
@@ -20,9 +21,14 @@ export async function ensureLocation(db: Db, shopId: number, shopifyId: bigint):
       ON CONFLICT ("shopId", "shopifyId") DO NOTHING
       RETURNING id)
     SELECT id FROM ins UNION ALL SELECT id FROM "locations" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} LIMIT 1`;
-  if (rows.length > 0) return rows[0].id;
-  const row = await db.location.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
-  return row.id;
+  return rows[0]?.id ?? committedId(db, "locations", shopId, shopifyId);
+}
+
+/** The row a concurrent transaction inserted after our statement's snapshot: a new statement sees it. */
+async function committedId(db: RawDb, table: "locations" | "inventory_items", shopId: number, shopifyId: bigint): Promise<number> {
+  const rows = await db.$queryRaw<{ id: number }[]>`SELECT id FROM ${Prisma.raw(`"${table}"`)} WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId}`;
+  if (!rows[0]) throw new Error(`${table}: no row for Shopify id ${shopifyId} in shop ${shopId}`);
+  return rows[0].id;
 }
 
 export async function findLocationId(db: Db, shopId: number, shopifyId: bigint): Promise<number | null> {
@@ -52,7 +58,7 @@ export async function markLocationDeleted(db: Db, shopId: number, shopifyId: big
 }
 
 /** The item's row id, creating a bare item (no variant yet) if unknown. */
-export async function ensureItem(db: Db, shopId: number, shopifyId: bigint): Promise<number> {
+export async function ensureItem(db: RawDb, shopId: number, shopifyId: bigint): Promise<number> {
   // As ensureLocation: one round trip unless a concurrent insert hides the row from our snapshot.
   const rows = await db.$queryRaw<{ id: number }[]>`
     WITH ins AS (
@@ -61,9 +67,7 @@ export async function ensureItem(db: Db, shopId: number, shopifyId: bigint): Pro
       ON CONFLICT ("shopId", "shopifyId") DO NOTHING
       RETURNING id)
     SELECT id FROM ins UNION ALL SELECT id FROM "inventory_items" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} LIMIT 1`;
-  if (rows.length > 0) return rows[0].id;
-  const row = await db.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
-  return row.id;
+  return rows[0]?.id ?? committedId(db, "inventory_items", shopId, shopifyId);
 }
 
 export async function findItemId(db: Db, shopId: number, shopifyId: bigint): Promise<number | null> {
@@ -88,18 +92,22 @@ export async function markItemDeleted(db: Db, shopId: number, shopifyId: bigint,
  * Resolves order lines to inventory items: by variant (the variant's item), then by SKU.
  * Returns item row ids keyed by the input index; null when the catalogue does not know it yet.
  */
-export async function resolveLineItems(db: Db, shopId: number, lines: { variantShopifyId: bigint | null; sku: string | null }[]): Promise<(number | null)[]> {
+export async function resolveLineItems(db: RawDb, shopId: number, lines: { variantShopifyId: bigint | null; sku: string | null }[]): Promise<(number | null)[]> {
   const variantIds = [...new Set(lines.flatMap((l) => (l.variantShopifyId === null ? [] : [l.variantShopifyId])))];
   const skus = [...new Set(lines.flatMap((l) => (l.sku ? [l.sku] : [])))];
-  const variants = variantIds.length
-    ? await db.variant.findMany({ where: { shopId, shopifyId: { in: variantIds } }, select: { shopifyId: true, inventoryItem: { select: { id: true } } } })
-    : [];
-  const byVariant = new Map(variants.flatMap((v) => (v.inventoryItem ? [[v.shopifyId, v.inventoryItem.id] as const] : [])));
-  const items = skus.length
-    ? await db.inventoryItem.findMany({ where: { shopId, sku: { in: skus }, deletedAt: null }, select: { id: true, sku: true }, orderBy: { id: "asc" } })
-    : [];
+  if (variantIds.length === 0 && skus.length === 0) return lines.map(() => null);
+  // Both lookups in one round trip: each variant's item, and the live items of each SKU (lowest id first).
+  const rows = await db.$queryRaw<{ variantShopifyId: bigint | null; sku: string | null; id: number }[]>`
+    SELECT v."shopifyId" AS "variantShopifyId", NULL::text AS sku, i.id
+    FROM variants v JOIN inventory_items i ON i."variantId" = v.id AND i."shopId" = v."shopId"
+    WHERE v."shopId" = ${shopId} AND v."shopifyId" = ANY(${variantIds}::bigint[])
+    UNION ALL
+    SELECT NULL, i.sku, i.id FROM inventory_items i
+    WHERE i."shopId" = ${shopId} AND i.sku = ANY(${skus}::text[]) AND i."deletedAt" IS NULL
+    ORDER BY 3`;
+  const byVariant = new Map(rows.flatMap((r) => (r.variantShopifyId !== null ? [[r.variantShopifyId, r.id] as const] : [])));
   const bySku = new Map<string, number>();
-  for (const i of items) if (i.sku && !bySku.has(i.sku)) bySku.set(i.sku, i.id);
+  for (const r of rows) if (r.sku !== null && !bySku.has(r.sku)) bySku.set(r.sku, r.id);
   return lines.map((l) => (l.variantShopifyId !== null ? byVariant.get(l.variantShopifyId) : undefined) ?? (l.sku ? bySku.get(l.sku) : undefined) ?? null);
 }
 
@@ -203,7 +211,7 @@ export async function upsertProduct(db: Db, shopId: number, p: ProductInput): Pr
  * timestamp moves, without the product's lock (a timestamp that only moves forward needs none).
  * Null when something differs or the product is new: the full upsert decides.
  */
-async function unchangedProduct(db: Db, shopId: number, p: ProductInput): Promise<ProductUpsert | null> {
+export async function unchangedProduct(db: RawDb, shopId: number, p: ProductInput): Promise<ProductUpsert | null> {
   const v = p.variants;
   const rows = await db.$queryRaw<{ id: number; stale: boolean; same: boolean; itemIds: number[] }[]>`
     WITH p AS (
@@ -235,7 +243,7 @@ async function unchangedProduct(db: Db, shopId: number, p: ProductInput): Promis
 }
 
 /** Only the product's timestamp moves (forward only, so it needs no lock). */
-async function touchProduct(db: Db, shopId: number, productId: number, updatedAt: Date): Promise<void> {
+async function touchProduct(db: RawDb, shopId: number, productId: number, updatedAt: Date): Promise<void> {
   await db.$executeRaw`
     UPDATE products SET "shopifyUpdatedAt" = ${updatedAt}, "updatedAt" = now()
     WHERE id = ${productId} AND "shopId" = ${shopId} AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" < ${updatedAt})`;

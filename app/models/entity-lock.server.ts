@@ -1,4 +1,4 @@
-import type { Prisma } from "@prisma/client";
+import type { RawDb } from "../raw-db.server";
 
 /**
  * Serialises the transactions that apply deliveries about one Shopify object (an order, a
@@ -8,6 +8,6 @@ import type { Prisma } from "@prisma/client";
  * advisory lock per (kind, shop, Shopify id); a hash collision only makes two unrelated
  * deliveries wait for each other.
  */
-export async function lockEntity(db: Prisma.TransactionClient, kind: "order" | "product", shopId: number, shopifyId: bigint): Promise<void> {
+export async function lockEntity(db: RawDb, kind: "order" | "product", shopId: number, shopifyId: bigint): Promise<void> {
   await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${kind}:${shopId}:${shopifyId}`}, 0))`;
 }

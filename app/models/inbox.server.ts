@@ -1,4 +1,5 @@
 import { Prisma, type Shop, type WebhookInbox, type WebhookStatus } from "@prisma/client";
+import type { RawDb } from "../raw-db.server";
 
 /** Webhook inbox rows: one per delivery (unique X-Shopify-Webhook-Id), always scoped by shop. */
 
@@ -68,11 +69,10 @@ export async function markDone(tx: Db, shopId: number, inboxId: number, note: st
     WHERE id = ${inboxId} AND "shopId" = ${shopId}`;
 }
 
-export async function markRejected(tx: Db, shopId: number, inboxId: number, reason: string): Promise<void> {
-  await tx.webhookInbox.updateMany({
-    where: { id: inboxId, shopId },
-    data: { status: "rejected", error: reason, processedAt: new Date(), attempts: { increment: 1 } },
-  });
+export async function markRejected(tx: RawDb, shopId: number, inboxId: number, reason: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE webhook_inbox SET status = 'rejected', error = ${reason}, "processedAt" = ${new Date()}, attempts = attempts + 1
+    WHERE id = ${inboxId} AND "shopId" = ${shopId}`;
 }
 
 /** A failed attempt, recorded outside the rolled-back transaction; `processedAt` = last attempt. */
@@ -121,7 +121,7 @@ function inboxRow(r: Record<string, unknown>): WebhookInbox {
  * oldest first, locked for the caller's transaction, except `exceptId` (the caller's own row).
  * Rows another applier holds are passed over (SKIP LOCKED), never waited for.
  */
-export async function claimWaiting(tx: Db, shopId: number, lane: number, limit: number, exceptId = 0): Promise<WebhookInbox[]> {
+export async function claimWaiting(tx: RawDb, shopId: number, lane: number, limit: number, exceptId = 0): Promise<WebhookInbox[]> {
   const rows = await tx.$queryRaw<{ row: Record<string, unknown> }[]>`
     SELECT to_jsonb(i) AS row FROM webhook_inbox i
     WHERE i."shopId" = ${shopId} AND i.lane = ${lane} AND i.status = 'received' AND i.id <> ${exceptId}
@@ -131,14 +131,14 @@ export async function claimWaiting(tx: Db, shopId: number, lane: number, limit: 
 }
 
 /** Whether the lane still has deliveries waiting (held by another applier, if a claim found none). */
-export async function laneWaiting(db: Db, shopId: number, lane: number): Promise<boolean> {
+export async function laneWaiting(db: RawDb, shopId: number, lane: number): Promise<boolean> {
   const rows = await db.$queryRaw<{ id: number }[]>`
     SELECT id FROM webhook_inbox WHERE "shopId" = ${shopId} AND lane = ${lane} AND status = 'received' LIMIT 1`;
   return rows.length > 0;
 }
 
 /** markDone for several rows in one statement. */
-export async function markDoneMany(tx: Db, shopId: number, rows: { id: number; note: string | null }[]): Promise<void> {
+export async function markDoneMany(tx: RawDb, shopId: number, rows: { id: number; note: string | null }[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
     UPDATE webhook_inbox AS i SET status = 'done', error = t.note, "processedAt" = ${new Date()}, attempts = i.attempts + 1

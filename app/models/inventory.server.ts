@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import type { RawDb } from "../raw-db.server";
 
 /** Inventory levels per (item, location, quantity name), scoped by shop, guarded by Shopify's updated_at. */
 
@@ -10,7 +11,7 @@ type Db = Prisma.TransactionClient;
  * Returns whether the row was written.
  */
 export async function upsertLevelGuarded(
-  db: Db,
+  db: RawDb,
   shopId: number,
   level: { itemId: number; locationId: number; name: string; quantity: number; updatedAt: Date },
   /** The row's quantity, already read and locked by the caller (lockKnownLevel). */
@@ -40,7 +41,7 @@ export async function upsertLevelGuarded(
  * three is not stored yet (the caller then creates what is missing).
  */
 export async function lockKnownLevel(
-  db: Db,
+  db: RawDb,
   shopId: number,
   itemShopifyId: bigint,
   locationShopifyId: bigint,
@@ -59,13 +60,13 @@ export async function lockKnownLevel(
  * inventory_levels/disconnect: the item is no longer stocked at the location. Every quantity
  * there becomes 0 (the rows stay, so their timestamps keep guarding against older updates).
  */
-export async function disconnectLevels(db: Db, shopId: number, itemId: number, locationId: number, at: Date): Promise<boolean> {
+export async function disconnectLevels(db: RawDb, shopId: number, itemId: number, locationId: number, at: Date): Promise<boolean> {
   const { wrote } = await upsertLevelGuarded(db, shopId, { itemId, locationId, name: "available", quantity: 0, updatedAt: at });
   if (!wrote) return false;
-  await db.inventoryLevel.updateMany({
-    where: { shopId, itemId, locationId, OR: [{ shopifyUpdatedAt: null }, { shopifyUpdatedAt: { lte: at } }] },
-    data: { quantity: 0, shopifyUpdatedAt: at },
-  });
+  await db.$executeRaw`
+    UPDATE inventory_levels SET quantity = 0, "shopifyUpdatedAt" = ${at}, "updatedAt" = now()
+    WHERE "shopId" = ${shopId} AND "itemId" = ${itemId} AND "locationId" = ${locationId}
+      AND ("shopifyUpdatedAt" IS NULL OR "shopifyUpdatedAt" <= ${at})`;
   return true;
 }
 

@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { ChannelOrderRules } from "../domain/classify";
+import type { RawDb } from "../raw-db.server";
 import type { OrderLineState, OrderState } from "../domain/order-state";
 import { lockEntity } from "./entity-lock.server";
 
@@ -34,7 +35,7 @@ export interface StoredOrder extends OrderState {
 }
 
 /** Loads an order and locks its row until the transaction ends (concurrent deliveries of one order queue up). */
-export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Promise<(StoredOrder & { id: number }) | null> {
+export async function lockOrder(tx: RawDb, shopId: number, shopifyId: bigint): Promise<(StoredOrder & { id: number }) | null> {
   // A row lock cannot cover an order not stored yet: two deliveries of a new order (a create and
   // its cancel, applied side by side) would both find nothing, and the later commit would
   // overwrite the newer state. The order's advisory lock serialises them whether or not it exists.
@@ -42,7 +43,13 @@ export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Prom
   const rows = await tx.$queryRaw<{ id: number }[]>`
     SELECT "id" FROM "orders" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} FOR UPDATE`;
   if (rows.length === 0) return null;
-  const o = await tx.order.findFirstOrThrow({ where: { id: rows[0].id, shopId }, include: { lines: { orderBy: { id: "asc" } } } });
+  // Read after the lock, in a statement of its own: it sees what the transaction we waited for committed.
+  const [o] = await tx.$queryRaw<(Omit<Prisma.OrderGetPayload<object>, "lines"> & { lines: { shopifyId: string; sku: string | null; quantity: number; openQuantity: number; itemId: number | null; assignedLocationId: number | null; dueDate: string | null; preOrder: boolean }[] })[]>`
+    SELECT o.*, coalesce((
+      SELECT json_agg(json_build_object('shopifyId', l."shopifyId"::text, 'sku', l.sku, 'quantity', l.quantity, 'openQuantity', l."openQuantity",
+               'itemId', l."itemId", 'assignedLocationId', l."assignedLocationId", 'dueDate', l."dueDate", 'preOrder', l."preOrder") ORDER BY l.id)
+      FROM order_lines l WHERE l."orderId" = o.id AND l."shopId" = o."shopId"), '[]'::json) AS lines
+    FROM orders o WHERE o.id = ${rows[0].id} AND o."shopId" = ${shopId}`;
   return {
     id: o.id,
     shopifyId: o.shopifyId,
@@ -61,43 +68,33 @@ export async function lockOrder(tx: Db, shopId: number, shopifyId: bigint): Prom
     updatedAt: o.shopifyUpdatedAt,
     cancelledAt: o.cancelledAt,
     lines: o.lines.map((l) => ({
-      shopifyId: l.shopifyId.toString(),
+      shopifyId: l.shopifyId,
       variantShopifyId: null,
       sku: l.sku,
       quantity: l.quantity,
       openQuantity: l.openQuantity,
       itemId: l.itemId,
       assignedLocationId: l.assignedLocationId,
-      dueDate: l.dueDate,
+      // json_build_object writes a timestamp(3) as its UTC wall time without a zone.
+      dueDate: l.dueDate === null ? null : new Date(`${l.dueDate}Z`),
       preOrder: l.preOrder,
     })),
   };
 }
 
 /** Writes the order and its lines (insert or update); returns the order's row id. */
-export async function saveOrder(tx: Db, shopId: number, o: StoredOrder): Promise<number> {
-  const header = {
-    name: o.name,
-    channelId: o.channelId,
-    sourceName: o.sourceName,
-    appId: o.appId,
-    b2b: o.b2b,
-    tags: o.tags,
-    posLocationShopifyId: o.posLocationShopifyId,
-    cancelledAt: o.cancelledAt,
-    closed: o.closed,
-    shipBy: o.shipBy,
-    test: o.test,
-    preOrder: o.preOrder,
-    shopifyCreatedAt: o.createdAt,
-    shopifyUpdatedAt: o.updatedAt,
-  };
-  const order = await tx.order.upsert({
-    where: { shopId_shopifyId: { shopId, shopifyId: o.shopifyId } },
-    create: { shopId, shopifyId: o.shopifyId, ...header },
-    update: header,
-    select: { id: true },
-  });
+export async function saveOrder(tx: RawDb, shopId: number, o: StoredOrder): Promise<number> {
+  const [order] = await tx.$queryRaw<{ id: number }[]>`
+    INSERT INTO orders ("shopId", "shopifyId", name, "channelId", "sourceName", "appId", b2b, tags, "posLocationShopifyId", "cancelledAt", closed,
+                        "shipBy", test, "preOrder", "shopifyCreatedAt", "shopifyUpdatedAt", "updatedAt")
+    VALUES (${shopId}, ${o.shopifyId}, ${o.name}, ${o.channelId}, ${o.sourceName}, ${o.appId}::bigint, ${o.b2b}, ${o.tags}::text[], ${o.posLocationShopifyId}::bigint,
+            ${o.cancelledAt}::timestamp(3), ${o.closed}, ${o.shipBy}::timestamp(3), ${o.test}, ${o.preOrder}, ${o.createdAt}::timestamp(3), ${o.updatedAt}::timestamp(3), now())
+    ON CONFLICT ("shopId", "shopifyId") DO UPDATE SET
+      name = EXCLUDED.name, "channelId" = EXCLUDED."channelId", "sourceName" = EXCLUDED."sourceName", "appId" = EXCLUDED."appId", b2b = EXCLUDED.b2b,
+      tags = EXCLUDED.tags, "posLocationShopifyId" = EXCLUDED."posLocationShopifyId", "cancelledAt" = EXCLUDED."cancelledAt", closed = EXCLUDED.closed,
+      "shipBy" = EXCLUDED."shipBy", test = EXCLUDED.test, "preOrder" = EXCLUDED."preOrder", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+      "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
+    RETURNING id`;
   if (o.lines.length > 0) {
     // All lines in one statement (timestamp(3) columns take UTC wall time without a zone).
     const ts = (d: Date | null) => (d === null ? null : d.toISOString().replace("Z", ""));
@@ -126,21 +123,25 @@ export async function orderItemIds(db: Db, shopId: number, shopifyId: bigint): P
   return [...new Set(lines.flatMap((l) => (l.itemId === null ? [] : [l.itemId])))];
 }
 
-export async function setLineLocations(tx: Db, shopId: number, assignments: { lineShopifyId: string; locationId: number }[]): Promise<void> {
-  for (const a of assignments) {
-    await tx.orderLine.updateMany({ where: { shopId, shopifyId: BigInt(a.lineShopifyId) }, data: { assignedLocationId: a.locationId } });
-  }
+export async function setLineLocations(tx: RawDb, shopId: number, assignments: { lineShopifyId: string; locationId: number }[]): Promise<void> {
+  if (assignments.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE order_lines l SET "assignedLocationId" = t."locationId", "updatedAt" = now()
+    FROM unnest(${assignments.map((a) => BigInt(a.lineShopifyId))}::bigint[], ${assignments.map((a) => a.locationId)}::int[]) AS t("shopifyId", "locationId")
+    WHERE l."shopId" = ${shopId} AND l."shopifyId" = t."shopifyId"`;
 }
 
 /** Whether the channel publishes its ATS to a channel location (its orders land there and are routed). */
-export async function publishesToLocation(db: Db, shopId: number, channelId: number): Promise<boolean> {
-  const c = await db.channel.findFirst({ where: { id: channelId, shopId, archivedAt: null, publishKind: "location", publishLocationId: { not: null } }, select: { id: true } });
-  return c !== null;
+export async function publishesToLocation(db: RawDb, shopId: number, channelId: number): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`
+    SELECT 1 FROM channels
+    WHERE id = ${channelId} AND "shopId" = ${shopId} AND "archivedAt" IS NULL AND "publishKind" = 'location' AND "publishLocationId" IS NOT NULL`;
+  return rows.length > 0;
 }
 
 /** The shop's channels with their order rules, for classification. */
-export async function loadChannelRules(db: Db, shopId: number): Promise<ChannelOrderRules[]> {
-  const channels = await db.channel.findMany({ where: { shopId }, orderBy: { id: "asc" } });
+export async function loadChannelRules(db: RawDb, shopId: number): Promise<ChannelOrderRules[]> {
+  const channels = await db.$queryRaw<Prisma.ChannelGetPayload<object>[]>`SELECT * FROM channels WHERE "shopId" = ${shopId} ORDER BY id`;
   return channels.map((c) => ({
     id: c.id,
     key: c.key,

@@ -11,7 +11,7 @@ type Db = Prisma.TransactionClient;
  * past the value it replaces): a recompute that read one value then knows any other value is a
  * newer request, even one from a transaction that started before it read and committed after.
  */
-export async function recordRecomputeRequests(db: Db, shopId: number, itemIds: Iterable<number>): Promise<number> {
+export async function recordRecomputeRequests(db: RawDb, shopId: number, itemIds: Iterable<number>): Promise<number> {
   const ids = [...new Set(itemIds)].filter((id) => Number.isSafeInteger(id));
   if (ids.length === 0) return 0;
   // Sorted, so that two transactions requesting overlapping items lock their rows in one order.

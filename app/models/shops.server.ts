@@ -1,12 +1,14 @@
-import type { Prisma } from "@prisma/client";
+import type { Prisma, Shop } from "@prisma/client";
+import type { RawDb } from "../raw-db.server";
 
 /** Shops and their sessions. A shop's domain is how Shopify names it in every webhook. */
 
 type Db = Prisma.TransactionClient;
 
-/** The shop's id by domain in one raw read (every webhook delivery asks). */
-export function getShop(db: Db, shopId: number) {
-  return db.shop.findUnique({ where: { id: shopId } });
+/** The shop's row (every lane batch reads it): its columns are the model's fields. */
+export async function getShop(db: RawDb, shopId: number): Promise<Shop | null> {
+  const rows = await db.$queryRaw<Shop[]>`SELECT * FROM shops WHERE id = ${shopId}`;
+  return rows[0] ?? null;
 }
 
 /** app/uninstalled: the shop stays (compliance requests still come), its tokens go. */

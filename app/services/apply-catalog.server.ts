@@ -1,29 +1,56 @@
-import { linkOrphanLines, markItemDeleted, markLocationDeleted, setLocationActive, upsertInventoryItem, upsertLocation, upsertProduct } from "../models/catalog.server";
+import {
+  linkOrphanLines,
+  markItemDeleted,
+  markLocationDeleted,
+  setLocationActive,
+  unchangedProduct,
+  upsertInventoryItem,
+  upsertLocation,
+  upsertProduct,
+  type ProductInput,
+} from "../models/catalog.server";
+import type { RawDb } from "../raw-db.server";
 import { itemIdsAtLocation } from "../models/inventory.server";
 import { eventTime, nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
 import type { InventoryItemPayload, LocationPayload, ProductPayload } from "./apply-payloads.server";
 
 /** products/update, inventory_items/*, locations/*: catalogue and location rows. */
 
+const productInput = (p: ProductPayload): ProductInput => ({
+  shopifyId: p.id,
+  title: p.title,
+  vendor: p.vendor,
+  productType: p.product_type,
+  status: p.status,
+  tags: p.tags,
+  updatedAt: p.updated_at,
+  variants: p.variants.map((v) => ({ shopifyId: v.id, sku: v.sku, title: v.title, inventoryItemShopifyId: v.inventory_item_id })),
+});
+
+const UNCHANGED = "no availability input changed";
+const STALE = "stale: the stored product is newer";
+
 export async function applyProduct(ctx: ApplyContext, p: ProductPayload): Promise<ApplyResult> {
-  const res = await upsertProduct(ctx.tx, ctx.shop.id, {
-    shopifyId: p.id,
-    title: p.title,
-    vendor: p.vendor,
-    productType: p.product_type,
-    status: p.status,
-    tags: p.tags,
-    updatedAt: p.updated_at,
-    variants: p.variants.map((v) => ({ shopifyId: v.id, sku: v.sku, title: v.title, inventoryItemShopifyId: v.inventory_item_id })),
-  });
-  if (!res.applied) return nothing("stale: the stored product is newer");
+  const res = await upsertProduct(ctx.tx, ctx.shop.id, productInput(p));
+  if (!res.applied) return nothing(STALE);
   // Same variants, same items, same SKUs: no order line can newly match one of them.
-  if (res.unchanged) return nothing("no availability input changed");
+  if (res.unchanged) return nothing(UNCHANGED);
   const skus = new Map(p.variants.map((v) => [v.inventory_item_id?.toString(), v.sku]));
   const items = await ctx.tx.inventoryItem.findMany({ where: { shopId: ctx.shop.id, id: { in: res.itemIds } }, select: { id: true, shopifyId: true } });
   const linked = await linkOrphanLines(ctx.tx, ctx.shop.id, items.map((i) => ({ id: i.id, sku: skus.get(i.shopifyId.toString()) ?? null })));
   const itemIds = [...new Set([...res.changedItemIds, ...linked])];
-  return itemIds.length ? { itemIds } : nothing("no availability input changed");
+  return itemIds.length ? { itemIds } : nothing(UNCHANGED);
+}
+
+/**
+ * products/update in a lane's batch: the update Shopify sends after every stock change, where
+ * nothing we keep changed (or an older one), in SQL only. Null when the product did change (a
+ * merchant's edit, rare in a sale): applyProduct applies that one on its own.
+ */
+export async function applyProductIfUnchanged(ctx: ApplyContext<RawDb>, p: ProductPayload): Promise<ApplyResult | null> {
+  const res = await unchangedProduct(ctx.tx, ctx.shop.id, productInput(p));
+  if (res === null) return null;
+  return nothing(res.applied ? UNCHANGED : STALE);
 }
 
 export async function applyInventoryItem(ctx: ApplyContext, p: InventoryItemPayload): Promise<ApplyResult> {

@@ -1,9 +1,14 @@
 import type { Prisma, Shop, WebhookInbox } from "@prisma/client";
 import type { Logger } from "../lib/logger";
+import type { RawDb } from "../raw-db.server";
 
-/** What a topic handler gets: the open transaction, the shop, the locked inbox row. */
-export interface ApplyContext {
-  tx: Prisma.TransactionClient;
+/**
+ * What a topic handler gets: the open transaction, the shop, the locked inbox row. The handlers
+ * a lane's batch runs take `ApplyContext<RawDb>`: SQL only, so the batch can run on the worker's
+ * own pg pool (app/raw-db.server.ts); the others get Prisma's transaction.
+ */
+export interface ApplyContext<Db extends RawDb = Prisma.TransactionClient> {
+  tx: Db;
   shop: Shop;
   delivery: WebhookInbox;
   log: Logger;

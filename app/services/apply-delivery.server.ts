@@ -5,6 +5,7 @@ import { claimWaiting, getDeliveryWithShop, laneWaiting, lockDelivery, markDone,
 import { getShop } from "../models/shops.server";
 import { findItemId } from "../models/catalog.server";
 import { orderItemIds } from "../models/orders.server";
+import type { RawDb, RawPool } from "../raw-db.server";
 import type { AdminClient } from "../shopify/client";
 import { adminForShop } from "../shopify/transport.server";
 import { applyUninstalled, applyScopesUpdate } from "./apply-app.server";
@@ -15,6 +16,7 @@ import {
   applyLocation,
   applyLocationDelete,
   applyProduct,
+  applyProductIfUnchanged,
   locationActivation,
 } from "./apply-catalog.server";
 import { applyCustomerRedact, applyDataRequest, applyShopRedact } from "./apply-compliance.server";
@@ -24,7 +26,7 @@ import { applyDisconnect, applyLevel } from "./apply-inventory.server";
 import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 import { applyFulfillment, applyOrder, applyOrderEdit, applyRefund } from "./apply-orders.server";
 import { AFTER_UNINSTALL_TOPICS, isTopic, parseTopicPayload, type PayloadOfTopic, type Topic } from "./apply-payloads.server";
-import { compareKeys, lockKey } from "./inbox-lanes";
+import { compareKeys, LANED_TOPICS, lockKey } from "./inbox-lanes";
 
 /**
  * Applies one recorded delivery exactly once. The row is locked FOR UPDATE and the delivery's
@@ -42,6 +44,8 @@ export interface ApplyDeps {
   log: Logger;
   /** Admin client for a shop (default: the stored offline session). */
   admin?: (shop: string) => AdminClient;
+  /** Where a lane's batches run: the worker's own pg pool (app/raw-db.server.ts); else `prisma`. */
+  raw?: RawPool;
 }
 
 type Extra = { sync?: { shopId: number; mode: "initial" | "full" } };
@@ -61,6 +65,28 @@ const levelItem = async (db: Prisma.TransactionClient, shopId: number, p: { inve
 };
 const order: Handler<PayloadOfTopic<"orders/create">> = { apply: applyOrder, items: orderItems };
 const level: Handler<PayloadOfTopic<"inventory_levels/update">> = { apply: applyLevel, items: levelItem };
+
+/**
+ * What a lane's batch runs for each laned topic: SQL only (a batch runs on the worker's pg pool).
+ * Null: this delivery needs its topic's full handler (a products/update that changed the
+ * catalogue); it is applied on its own right after the batch.
+ */
+type LaneApply<P> = (ctx: ApplyContext<RawDb>, payload: P) => Promise<ApplyResult | null>;
+const LANE_APPLY: { [T in Topic]?: LaneApply<PayloadOfTopic<T>> } = {
+  "orders/create": applyOrder,
+  "orders/updated": applyOrder,
+  "orders/cancelled": applyOrder,
+  "orders/fulfilled": applyOrder,
+  "orders/partially_fulfilled": applyOrder,
+  "orders/edited": applyOrderEdit,
+  "refunds/create": applyRefund,
+  "fulfillments/create": applyFulfillment,
+  "inventory_levels/update": applyLevel,
+  "inventory_levels/connect": applyLevel,
+  "inventory_levels/disconnect": applyDisconnect,
+  "products/update": applyProductIfUnchanged,
+};
+for (const topic of LANED_TOPICS) if (!LANE_APPLY[topic]) throw new Error(`no lane handler for ${topic}, a laned topic`);
 
 const HANDLERS: { [T in Topic]: Handler<PayloadOfTopic<T>> } = {
   "orders/create": order,
@@ -169,7 +195,7 @@ async function applyOnce(deps: ApplyDeps, ref: { shopId: number; inboxId: number
       const own: Claimed = { row: { ...row, status: locked.status }, topic, payload: parsed.data, prefetched };
       const others = lane === null ? [] : await claimWaiting(tx, ref.shopId, lane, BATCH_LIMIT, ref.inboxId);
       claimed = others.map((o) => o.id);
-      const { results, items, route } = await applyRows(tx, shop, log, [own, ...parseClaimed(others)]);
+      const { results, items, route } = await applyRows(tx, shop, log, [own, ...parseClaimed(others)], fullApply);
       const mine = results.get(own)!;
       return { ...mine, itemIds: items, route, dropped: false, batched: results.size - 1 };
     }, TX_OPTIONS);
@@ -206,11 +232,13 @@ export async function drainLane(deps: ApplyDeps, ref: { shopId: number; lane: nu
   const { prisma, log } = deps;
   const until = Date.now() + (opts.sliceMs ?? DRAIN_SLICE_MS);
   let applied = 0;
+  // On the worker's pg pool a batch runs the lane handlers (SQL only); through Prisma, every topic's full one.
+  const db: RawDb = deps.raw ?? prisma;
   for (;;) {
     let claimed: number[] = [];
     let shopGone = false;
     try {
-      const result = await prisma.$transaction(async (tx) => {
+      const batch = async <D extends RawDb>(tx: D, apply: RowApply<D>) => {
         const rows = await claimWaiting(tx, ref.shopId, ref.lane, BATCH_LIMIT);
         claimed = rows.map((r) => r.id);
         if (rows.length === 0) return null;
@@ -221,24 +249,27 @@ export async function drainLane(deps: ApplyDeps, ref: { shopId: number; lane: nu
         }
         if (shop.installState === "uninstalled") {
           await markDoneMany(tx, ref.shopId, rows.map((r) => ({ id: r.id, note: "dropped: shop uninstalled" })));
-          return { items: [] as number[], route: false, count: rows.length };
+          return { items: [] as number[], route: false, count: rows.length, deferred: [] as number[] };
         }
         const valid = parseClaimed(rows);
         // Refused at ingest already (a row is only laned once its payload parsed): recorded as such.
         for (const r of rows) if (!valid.some((v) => v.row.id === r.id)) await markRejected(tx, ref.shopId, r.id, "payload no longer parses");
-        const { items, route } = await applyRows(tx, shop, log, valid);
-        return { items, route, count: rows.length };
-      }, TX_OPTIONS);
+        const { items, route, deferred } = await applyRows(tx, shop, log, valid, apply);
+        return { items, route, count: rows.length, deferred: deferred.map((r) => r.row.id) };
+      };
+      const result = deps.raw ? await deps.raw.transaction((tx) => batch(tx, laneApply)) : await prisma.$transaction((tx) => batch(tx, fullApply), TX_OPTIONS);
       if (shopGone) return { applied, more: false, held: false };
       if (result === null) {
-        const held = await laneWaiting(prisma, ref.shopId, ref.lane);
+        const held = await laneWaiting(db, ref.shopId, ref.lane);
         return { applied, more: held, held };
       }
-      applied += result.count;
+      applied += result.count - result.deferred.length;
       await enqueueRecomputes(deps, ref.shopId, result.items);
       if (result.route) await enqueueRoute(deps, ref.shopId);
+      // Left `received` by the batch for their topic's full handler, each in a transaction of its own.
+      if (result.deferred.length > 0) applied += await applyEachAlone(deps, ref.shopId, result.deferred);
       // A short batch took every row it could: done unless rows came in since (or are held).
-      if (result.count < BATCH_LIMIT && !(await laneWaiting(prisma, ref.shopId, ref.lane))) return { applied, more: false, held: false };
+      if (result.count < BATCH_LIMIT && !(await laneWaiting(db, ref.shopId, ref.lane))) return { applied, more: false, held: false };
     } catch (error) {
       // The claim itself failed (the database is away): the job retries with backoff.
       if (claimed.length === 0) throw error;
@@ -282,28 +313,45 @@ function parseClaimed(rows: WebhookInbox[]): Claimed[] {
   return out;
 }
 
+/** How applyRows applies one row: null leaves it for its topic's full handler. */
+type RowApply<D extends RawDb> = (ctx: ApplyContext<D>, r: Claimed) => Promise<(ApplyResult & Extra) | null>;
+const fullApply: RowApply<Prisma.TransactionClient> = (ctx, r) => (HANDLERS[r.topic] as Handler<unknown>).apply(ctx, r.payload, r.prefetched);
+const laneApply: RowApply<RawDb> = (ctx, r) => (LANE_APPLY[r.topic] as LaneApply<unknown>)(ctx, r.payload);
+
 /**
  * Applies rows in one transaction: in one lock order for every batch (orders, then products,
  * then levels, each by Shopify id), so two batches never wait for each other in a cycle;
  * deliveries apply in any order. Then one outbox write for the items they touched and one `done`
- * mark. A delivery that erased the shop (shop/redact, never batched) leaves nothing to mark.
+ * mark. A delivery that erased the shop (shop/redact, never batched) leaves nothing to mark;
+ * rows `apply` leaves (`deferred`) stay `received`, untouched.
  */
-async function applyRows(tx: Prisma.TransactionClient, shop: Shop, log: Logger, rows: Claimed[]): Promise<{ results: Map<Claimed, ApplyResult & Extra>; items: number[]; route: boolean }> {
+async function applyRows<D extends RawDb>(
+  tx: D,
+  shop: Shop,
+  log: Logger,
+  rows: Claimed[],
+  apply: RowApply<D>,
+): Promise<{ results: Map<Claimed, ApplyResult & Extra>; items: number[]; route: boolean; deferred: Claimed[] }> {
   const sorted = rows.length > 1 ? [...rows].sort((a, b) => compareKeys(lockKey(a.topic, a.payload), lockKey(b.topic, b.payload))) : rows;
   const results = new Map<Claimed, ApplyResult & Extra>();
   const items = new Set<number>();
+  const deferred: Claimed[] = [];
   let route = false;
   for (const r of sorted) {
-    const ctx: ApplyContext = { tx, shop, delivery: r.row, log: log.child({ shopId: shop.id, inboxId: r.row.id, topic: r.topic }) };
-    const applied = await (HANDLERS[r.topic] as Handler<unknown>).apply(ctx, r.payload, r.prefetched);
-    if (applied.shopErased) return { results: new Map([[r, applied]]), items: [], route: false };
+    const ctx: ApplyContext<D> = { tx, shop, delivery: r.row, log: log.child({ shopId: shop.id, inboxId: r.row.id, topic: r.topic }) };
+    const applied = await apply(ctx, r);
+    if (applied === null) {
+      deferred.push(r);
+      continue;
+    }
+    if (applied.shopErased) return { results: new Map([[r, applied]]), items: [], route: false, deferred: [] };
     results.set(r, applied);
     route ||= applied.route === true;
     for (const id of applied.itemIds) items.add(id);
   }
   await recordRecomputeRequests(tx, shop.id, items);
-  await markDoneMany(tx, shop.id, sorted.map((r) => ({ id: r.row.id, note: results.get(r)!.note ?? null })));
-  return { results, items: [...items], route };
+  await markDoneMany(tx, shop.id, [...results].map(([r, applied]) => ({ id: r.row.id, note: applied.note ?? null })));
+  return { results, items: [...items], route, deferred };
 }
 
 /** Of these items, those whose recompute request is still in the outbox. */

@@ -1,5 +1,6 @@
 import { ensureItem, ensureLocation } from "../models/catalog.server";
 import { disconnectLevels, lockKnownLevel, upsertLevelGuarded } from "../models/inventory.server";
+import type { RawDb } from "../raw-db.server";
 import { eventTime, nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
 import type { InventoryLevelPayload } from "./apply-payloads.server";
 
@@ -12,7 +13,7 @@ import type { InventoryLevelPayload } from "./apply-payloads.server";
  * the pushed value after a sale (an Amazon order moved off the channel location) is a real
  * change, and skipping it would leave Shopify showing the old number.
  */
-export async function applyLevel(ctx: ApplyContext, p: InventoryLevelPayload): Promise<ApplyResult> {
+export async function applyLevel(ctx: ApplyContext<RawDb>, p: InventoryLevelPayload): Promise<ApplyResult> {
   const { tx, shop } = ctx;
   // Usually all three are known: found and locked in one round trip instead of three.
   const known = p.available === null ? null : await lockKnownLevel(tx, shop.id, p.inventory_item_id, p.location_id, "available");
@@ -28,7 +29,7 @@ export async function applyLevel(ctx: ApplyContext, p: InventoryLevelPayload): P
 }
 
 /** inventory_levels/disconnect: the item is no longer stocked there; nothing can sell from it. */
-export async function applyDisconnect(ctx: ApplyContext, p: InventoryLevelPayload): Promise<ApplyResult> {
+export async function applyDisconnect(ctx: ApplyContext<RawDb>, p: InventoryLevelPayload): Promise<ApplyResult> {
   const { tx, shop } = ctx;
   const itemId = await ensureItem(tx, shop.id, p.inventory_item_id);
   const locationId = await ensureLocation(tx, shop.id, p.location_id);

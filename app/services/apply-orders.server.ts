@@ -4,7 +4,11 @@ import { classifyPreorders } from "../domain/preorder-rule";
 import { applyLineDeltas, mergeOrder, type LineDelta, type MergeOutcome } from "../domain/order-state";
 import { ensureLocation, resolveLineItems } from "../models/catalog.server";
 import { lockOrder, loadChannelRules, publishesToLocation, saveOrder, setLineLocations, type StoredLine, type StoredOrder } from "../models/orders.server";
-import { nothing, type ApplyContext, type ApplyResult } from "./apply-context.server";
+import type { RawDb } from "../raw-db.server";
+import { nothing, type ApplyContext as AnyContext, type ApplyResult } from "./apply-context.server";
+
+/** Orders are applied in lane batches: SQL only. */
+type ApplyContext = AnyContext<RawDb>;
 import type { FulfillmentPayload, OrderEditPayload, OrderPayload, RefundPayload } from "./apply-payloads.server";
 
 /**

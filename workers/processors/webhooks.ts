@@ -13,10 +13,10 @@ import type { Processor } from "../types";
  */
 const BUSY_RECHECK_MS = 2_000;
 
-export const webhooks: Processor<"webhooks"> = async (payload, job, { prisma, producer, log, token }) => {
+export const webhooks: Processor<"webhooks"> = async (payload, job, { prisma, raw, producer, log, token }) => {
   try {
     if ("lane" in payload) {
-      const drained = await drainLane({ prisma, producer, log }, payload);
+      const drained = await drainLane({ prisma, raw, producer, log }, payload);
       if (drained.more) await producer.enqueue("webhooks", payload, drained.held ? { delay: BUSY_RECHECK_MS } : {});
       return drained;
     }

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { DeliveryRecord } from "../../shopify-double/webhooks";
 import { uniqueSuffix } from "../../support/factories";
 import { doubleOnHandClock, installShop, post, storeFor } from "./harness";
@@ -12,6 +12,7 @@ const { applyDelivery, drainLane } = await import("../../../app/services/apply-d
 const { sweepInbox } = await import("../../../app/services/sweeper.server");
 const { applyOrder } = await import("../../../app/services/apply-orders.server");
 const { parseTopicPayload } = await import("../../../app/services/apply-payloads.server");
+const { createRawPool } = await import("../../../app/raw-db.server");
 
 /**
  * Applying deliveries: the double produces the exact payloads Shopify would send (with a clock we
@@ -405,6 +406,60 @@ describe("lanes: a shop's waiting deliveries applied in batches", () => {
     expect((await prisma.webhookInbox.findMany({ where: { shopId: shop.id } })).every((r) => r.attempts === 1)).toBe(true);
     // An empty lane: nothing to do, nothing left.
     expect(await drainLane(deps, { shopId: shop.id, lane: own.lane! })).toEqual({ applied: 0, more: false, held: false });
+  });
+
+  it("on the worker's pg pool a lane's batch is one transaction of SQL; a products/update that changes the catalogue is applied on its own right after", async () => {
+    const raw = createRawPool(process.env.DATABASE_URL, { max: 2 });
+    try {
+      const { domain, shop } = await newShop();
+      const from = lastSeq(domain);
+      h.double.order({ shop: domain, id: 6701, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+      tick();
+      h.double.order({ shop: domain, id: 6702, sourceName: "amazon", location: 102, lines: [{ sku: "TEE-BLK-L", qty: 1 }, { sku: "TEE-BLK-M", qty: 1 }] });
+      tick();
+      h.double.cancel(6701, domain);
+      tick();
+      h.double.stock("TEE-BLK-L", 102, 17, domain);
+      const all = produced(domain, from);
+      await deliver(domain, all);
+      // Every row in one lane: one batch holds orders, levels and products.
+      await prisma.webhookInbox.updateMany({ where: { shopId: shop.id }, data: { lane: 0 } });
+      const rows = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
+      for (const topic of ["orders/create", "orders/cancelled", "inventory_levels/update", "products/update"]) expect(rows.some((r) => r.topic === topic), topic).toBe(true);
+
+      let batches = 0;
+      const counted = { ...raw, transaction: <T>(fn: Parameters<typeof raw.transaction<T>>[0]) => ((batches += 1), raw.transaction(fn)) };
+      const prismaTransactions = countTransactions(prisma);
+      const outcome = await drainLane({ prisma: prismaTransactions.client, raw: counted, producer: getProducer(), log }, { shopId: shop.id, lane: 0 });
+      expect(outcome).toEqual({ applied: rows.length, more: false, held: false });
+      expect(batches).toBe(1);
+      // What the batch left, each in a transaction of its own through Prisma: products/update rows
+      // whose product differs from the stored one (here the first after install), and nothing else.
+      expect(prismaTransactions.count()).toBeGreaterThan(0);
+      expect(prismaTransactions.count()).toBeLessThanOrEqual(rows.filter((r) => r.topic === "products/update").length);
+
+      const now = await prisma.webhookInbox.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" } });
+      expect(now.map((r) => [r.id, r.status, r.attempts])).toEqual(rows.map((r) => [r.id, "done", 1]));
+      expect((await order(shop.id, 6701))?.cancelledAt).not.toBeNull();
+      expect((await order(shop.id, 6701))?.lines.map((l) => l.openQuantity)).toEqual([0]);
+      const amazon = await order(shop.id, 6702);
+      expect(amazon?.channel?.key).toBe("amazon");
+      expect(amazon?.lines.map((l) => [l.sku, l.openQuantity, l.itemId !== null])).toEqual([
+        ["TEE-BLK-L", 1, true],
+        ["TEE-BLK-M", 1, true],
+      ]);
+      // The level after the stock count (17 on hand, one committed to the Amazon order), written in the batch.
+      const level = await prisma.inventoryLevel.findFirst({ where: { shopId: shop.id, name: "available", item: { sku: "TEE-BLK-L" }, location: { shopifyId: 102n } } });
+      const shopify = h.double.levels(domain).find((l) => l.sku === "TEE-BLK-L" && l.location === 102)!;
+      expect(shopify).toMatchObject({ onHand: 17, available: 16 });
+      expect(level?.quantity).toBe(shopify.available);
+      // Every item the orders and the count touched has its recompute request.
+      const items = await prisma.inventoryItem.findMany({ where: { shopId: shop.id, sku: { in: ["TEE-BLK-M", "TEE-BLK-L"] } } });
+      const requested = await prisma.$queryRaw<{ itemId: number }[]>`SELECT "itemId" FROM recompute_requests WHERE "shopId" = ${shop.id}`;
+      expect(items.every((i) => requested.some((r) => r.itemId === i.id))).toBe(true);
+    } finally {
+      await raw.end();
+    }
   });
 
   it("a fault in one delivery of a batch costs only that delivery: the others are applied one by one, the faulty one gets its own retry job", async () => {
