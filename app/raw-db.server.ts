@@ -96,9 +96,9 @@ function over(on: pg.Pool | pg.PoolClient): RawDb {
  * transaction's statements, longer than 30 s is ended by the server, so a stuck caller cannot hold
  * its row locks.
  */
-export function createRawPool(databaseUrl = process.env.DATABASE_URL, opts: { max?: number } = {}): RawPool & { end(): Promise<void> } {
+export function createRawPool(databaseUrl = process.env.DATABASE_URL, opts: { max?: number; allowExitOnIdle?: boolean } = {}): RawPool & { end(): Promise<void> } {
   if (!databaseUrl) throw new Error("DATABASE_URL is not set: it must name the PostgreSQL database, e.g. postgresql://user@localhost:5432/ringfence");
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10, allowExitOnIdle: opts.allowExitOnIdle ?? false });
   // An idle connection the server closed: the pool drops it; nothing to do here.
   pool.on("error", () => {});
   const { $queryRaw, $executeRaw } = over(pool);
@@ -122,4 +122,14 @@ export function createRawPool(databaseUrl = process.env.DATABASE_URL, opts: { ma
     },
     end: () => pool.end(),
   };
+}
+
+let shared: RawPool | undefined;
+/**
+ * The app server's pool for the webhook route's insert (created on first use, on DATABASE_URL;
+ * idle connections do not keep a process alive).
+ */
+export function sharedRawPool(): RawPool {
+  shared ??= createRawPool(process.env.DATABASE_URL, { max: 10, allowExitOnIdle: true });
+  return shared;
 }

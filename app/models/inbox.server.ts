@@ -31,7 +31,7 @@ export type InsertResult =
  * safely in the database; the shop is looked up in the same statement (the ingest hot path). A
  * duplicate returns the existing row's id and status; a shop without a row records nothing.
  */
-export async function insertDelivery(db: Db, d: NewDelivery): Promise<InsertResult> {
+export async function insertDelivery(db: RawDb, d: NewDelivery): Promise<InsertResult> {
   const shopIs = "id" in d.shop ? Prisma.sql`s.id = ${d.shop.id}` : Prisma.sql`s.domain = ${d.shop.domain}`;
   const rows = await db.$queryRaw<{ id: number; shopId: number }[]>`
     INSERT INTO "webhook_inbox" ("shopId", "webhookId", "topic", "eventId", "apiVersion", "triggeredAt", "payload", "status", "error", "processedAt", "lane")

@@ -1,5 +1,3 @@
-import type { PrismaClient } from "@prisma/client";
-import prisma from "../db.server";
 import { env } from "../env.server";
 import { getProducer, type Producer } from "../jobs/producer.server";
 import { createLogger, type Logger } from "../lib/logger";
@@ -8,6 +6,7 @@ import { authenticate } from "../shopify.server";
 import type { PayloadOf } from "../jobs/contract";
 import { isTopic, parseTopicPayload, type Topic } from "./apply-payloads.server";
 import { laneOf } from "./inbox-lanes";
+import { sharedRawPool, type RawDb } from "../raw-db.server";
 
 /**
  * The one webhook handler behind every `webhooks.*` route: verify → record → enqueue → 200, in
@@ -25,7 +24,8 @@ import { laneOf } from "./inbox-lanes";
  */
 
 export interface IngestDeps {
-  prisma: PrismaClient;
+  /** Where the inbox row is written (by default the app's own pg pool: app/raw-db.server.ts). */
+  db: RawDb;
   producer: () => Pick<Producer, "enqueue">;
   log: Logger;
   /** Longest the route waits for Redis before answering anyway (the sweeper catches up). */
@@ -35,7 +35,7 @@ export interface IngestDeps {
 let defaults: IngestDeps | undefined;
 function defaultDeps(): IngestDeps {
   defaults ??= {
-    prisma,
+    db: sharedRawPool(),
     producer: getProducer,
     log: createLogger(env().LOG_LEVEL, { component: "webhooks" }),
     enqueueTimeoutMs: 500,
@@ -91,7 +91,7 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
   const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
   const lane = parsed.ok ? laneOf(d.topic as Topic, parsed.data) : null;
-  const inserted = await insertDelivery(deps.prisma, {
+  const inserted = await insertDelivery(deps.db, {
     shop: { domain: d.shop },
     webhookId: d.webhookId,
     topic: d.topic,
