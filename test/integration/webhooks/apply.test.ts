@@ -357,15 +357,20 @@ describe("catalogue", () => {
   });
 });
 
+/** A web order at 101 (then cancelled) and a second order at 102 for two SKUs, a tick apart. */
+function twoOrdersOneCancelled(domain: string, cancelled: number, second: { id: number; sourceName: string }) {
+  h.double.order({ shop: domain, id: cancelled, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
+  tick();
+  h.double.order({ shop: domain, id: second.id, sourceName: second.sourceName, location: 102, lines: [{ sku: "TEE-BLK-L", qty: 1 }, { sku: "TEE-BLK-M", qty: 1 }] });
+  tick();
+  h.double.cancel(cancelled, domain);
+}
+
 describe("lanes: a shop's waiting deliveries applied in batches", () => {
   it("every delivery about one order, product or level shares a lane; a lane's job applies its rows in one transaction each, marked done once", async () => {
     const { domain, shop } = await newShop();
     const from = lastSeq(domain);
-    h.double.order({ shop: domain, id: 6501, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
-    tick();
-    h.double.order({ shop: domain, id: 6502, sourceName: "web", location: 102, lines: [{ sku: "TEE-BLK-L", qty: 1 }, { sku: "TEE-BLK-M", qty: 1 }] });
-    tick();
-    h.double.cancel(6501, domain);
+    twoOrdersOneCancelled(domain, 6501, { id: 6502, sourceName: "web" });
     const all = produced(domain, from);
     // A create, its cancel and the other order's create, with the level and product updates around them.
     expect(all.length).toBeGreaterThan(5);
@@ -413,11 +418,7 @@ describe("lanes: a shop's waiting deliveries applied in batches", () => {
     try {
       const { domain, shop } = await newShop();
       const from = lastSeq(domain);
-      h.double.order({ shop: domain, id: 6701, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 2 }] });
-      tick();
-      h.double.order({ shop: domain, id: 6702, sourceName: "amazon", location: 102, lines: [{ sku: "TEE-BLK-L", qty: 1 }, { sku: "TEE-BLK-M", qty: 1 }] });
-      tick();
-      h.double.cancel(6701, domain);
+      twoOrdersOneCancelled(domain, 6701, { id: 6702, sourceName: "amazon" });
       tick();
       h.double.stock("TEE-BLK-L", 102, 17, domain);
       const all = produced(domain, from);
