@@ -86,7 +86,9 @@ export function parseCatalogueJsonl(jsonl: string): { rows: CatalogueRow[]; orph
         title: String(p.title ?? ""),
         vendor: (p.vendor as string | null) || null,
         productType: (p.productType as string | null) || null,
-        status: (p.status as string | null) ?? null,
+        // GraphQL's ProductStatus (ACTIVE) in the form products/update sends (active): otherwise the
+        // first webhook of every product after a sync looks like an edit and recomputes its items.
+        status: typeof p.status === "string" ? p.status.toLowerCase() : null,
         tags: Array.isArray(p.tags) ? (p.tags as string[]) : [],
         updatedAt: (p.updatedAt as string | null) ?? null,
         collections: [],
