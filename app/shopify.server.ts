@@ -6,13 +6,14 @@ import {
   LogSeverity,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env, type LogLevel } from "./env.server";
 import { getProducer } from "./jobs/producer.server";
 import { createAdminOriginFetch } from "./lib/admin-origin";
 import { createLogger } from "./lib/logger";
+import { sharedRawPool } from "./raw-db.server";
 import { installShop } from "./services/install.server";
+import { RingfenceSessionStorage } from "./session-storage.server";
 
 const config = env();
 
@@ -49,7 +50,7 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   isEmbeddedApp: true,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: new RingfenceSessionStorage(prisma, sharedRawPool),
   logger: { level: LOG_SEVERITY[config.LOG_LEVEL] },
   future: {
     // Embedded pages authenticate with App Bridge session tokens and get access tokens through

@@ -1,12 +1,16 @@
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
+import { createRawPool } from "../../../app/raw-db.server";
+import { RingfenceSessionStorage } from "../../../app/session-storage.server";
 import { uniqueSuffix } from "../../support/factories";
 
 describe("PrismaSessionStorage on our schema", () => {
   const storage = new PrismaSessionStorage(prisma, { connectionRetries: 1, connectionRetryIntervalMs: 10 });
   const shop = `session-${uniqueSuffix()}.myshopify.com`;
+  const raw = createRawPool(process.env.DATABASE_URL, { max: 1 });
+  afterAll(() => raw.end());
 
   beforeAll(async () => {
     expect(await storage.isReady()).toBe(true);
@@ -75,6 +79,21 @@ describe("PrismaSessionStorage on our schema", () => {
     expect(loaded?.onlineAccessInfo?.associated_user.account_owner).toBe(true);
     expect(loaded?.refreshToken).toBe("refresh-token");
     expect(loaded?.refreshTokenExpires?.getTime()).toBe(refreshTokenExpires.getTime());
+  });
+
+  it("the app's storage loads through its pg pool exactly what the package loads, offline and online", async () => {
+    const ours = new RingfenceSessionStorage(prisma, () => raw);
+    for (const id of [`offline_${shop}`, `${shop}_902541635`]) {
+      const theirs = await storage.loadSession(id);
+      expect(theirs).toBeDefined();
+      expect(await ours.loadSession(id)).toEqual(theirs);
+    }
+    expect(await ours.loadSession(`offline_missing-${shop}`)).toBeUndefined();
+    // What the package writes, ours reads back.
+    const session = (await ours.loadSession(`offline_${shop}`))!;
+    session.scope = "read_inventory,write_inventory";
+    await ours.storeSession(session);
+    expect((await ours.loadSession(session.id))?.scope).toBe("read_inventory,write_inventory");
   });
 
   it("updates in place, finds by shop and deletes", async () => {
