@@ -7,8 +7,9 @@ import { statementName } from "./db.server";
  *
  * Most of the worker's hot statements are already hand-written SQL (`$queryRaw`/`$executeRaw`),
  * yet Prisma still compiles a query plan for each through its WebAssembly query compiler and
- * decodes every row through its driver adapter: ~0.35 ms of CPU a statement on top of what `pg`
- * spends (measured: 0.61 against 0.27 ms a trivial statement), and a recompute runs ten of them.
+ * decodes every row through its driver adapter: ~0.4 ms of CPU a statement on top of what `pg`
+ * spends (`npm run -s bench:db`: a select 0.52 ms through `$queryRaw`, 0.10 ms this way), and a
+ * recompute runs ten of them.
  * A `RawDb` runs the same tagged templates straight on a `pg` pool, as named prepared
  * statements, and returns the same JavaScript values Prisma's raw queries return (int8 as
  * bigint, timestamps as Date in UTC, numeric as Decimal, json parsed), so a model function
