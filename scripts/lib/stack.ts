@@ -477,9 +477,12 @@ async function waitForHttp(url: string, child: ChildProcess, output: string[]): 
 
 /** What is still in flight: inbox rows not finished, live jobs, pushes not landed. */
 export async function busyStatus(prisma: PrismaClient, producer: Producer, shopIds: number[]): Promise<{ busy: number; summary: string }> {
-  const [inbox, pushes] = await Promise.all([
+  const [inbox, pushes, owed] = await Promise.all([
     prisma.webhookInbox.count({ where: { shopId: { in: shopIds }, status: { in: ["received", "processing", "failed"] } } }),
     prisma.pushJob.count({ where: { shopId: { in: shopIds }, status: { in: ["pending", "sent"] } } }),
+    // Recomputes owed (the outbox): a worker killed between a commit and its enqueue leaves a
+    // request and no job until the sweeper re-enqueues it; that is work outstanding, not idle.
+    prisma.recomputeRequest.count({ where: { shopId: { in: shopIds }, shop: { installState: "installed" } } }),
   ]);
   const counts: Record<string, number> = {};
   await Promise.all(
@@ -491,8 +494,8 @@ export async function busyStatus(prisma: PrismaClient, producer: Producer, shopI
     }),
   );
   const queued = Object.values(counts).reduce((a, b) => a + b, 0);
-  const summary = `inbox unfinished ${inbox}, push jobs pending ${pushes}, jobs ${Object.entries(counts)
+  const summary = `inbox unfinished ${inbox}, push jobs pending ${pushes}, recomputes owed ${owed}, jobs ${Object.entries(counts)
     .map(([q, n]) => `${q}=${n}`)
     .join(" ")}`;
-  return { busy: inbox + pushes + queued, summary };
+  return { busy: inbox + pushes + owed + queued, summary };
 }
