@@ -54,6 +54,12 @@ interface Handler<P> {
   /** Shopify reads done before the transaction (no network call while rows are locked). */
   prefetch?: (deps: ApplyDeps, shop: Shop, payload: P) => Promise<unknown>;
   apply: (ctx: ApplyContext, payload: P, prefetched: unknown) => Promise<ApplyResult & Extra>;
+  /**
+   * Laned topics: what a lane's batch runs, SQL only (a batch runs on the worker's pg pool). Null:
+   * this delivery needs `apply` (a products/update that changed the catalogue); it is applied on
+   * its own right after the batch.
+   */
+  lane?: (ctx: ApplyContext<RawDb>, payload: P) => Promise<ApplyResult | null>;
   /** Items to recompute again when a job runs for a row already done. */
   items?: (db: Prisma.TransactionClient, shopId: number, payload: P) => Promise<number[]>;
 }
@@ -63,30 +69,8 @@ const levelItem = async (db: Prisma.TransactionClient, shopId: number, p: { inve
   const id = await findItemId(db, shopId, p.inventory_item_id);
   return id === null ? [] : [id];
 };
-const order: Handler<PayloadOfTopic<"orders/create">> = { apply: applyOrder, items: orderItems };
-const level: Handler<PayloadOfTopic<"inventory_levels/update">> = { apply: applyLevel, items: levelItem };
-
-/**
- * What a lane's batch runs for each laned topic: SQL only (a batch runs on the worker's pg pool).
- * Null: this delivery needs its topic's full handler (a products/update that changed the
- * catalogue); it is applied on its own right after the batch.
- */
-type LaneApply<P> = (ctx: ApplyContext<RawDb>, payload: P) => Promise<ApplyResult | null>;
-const LANE_APPLY: { [T in Topic]?: LaneApply<PayloadOfTopic<T>> } = {
-  "orders/create": applyOrder,
-  "orders/updated": applyOrder,
-  "orders/cancelled": applyOrder,
-  "orders/fulfilled": applyOrder,
-  "orders/partially_fulfilled": applyOrder,
-  "orders/edited": applyOrderEdit,
-  "refunds/create": applyRefund,
-  "fulfillments/create": applyFulfillment,
-  "inventory_levels/update": applyLevel,
-  "inventory_levels/connect": applyLevel,
-  "inventory_levels/disconnect": applyDisconnect,
-  "products/update": applyProductIfUnchanged,
-};
-for (const topic of LANED_TOPICS) if (!LANE_APPLY[topic]) throw new Error(`no lane handler for ${topic}, a laned topic`);
+const order: Handler<PayloadOfTopic<"orders/create">> = { apply: applyOrder, lane: applyOrder, items: orderItems };
+const level: Handler<PayloadOfTopic<"inventory_levels/update">> = { apply: applyLevel, lane: applyLevel, items: levelItem };
 
 const HANDLERS: { [T in Topic]: Handler<PayloadOfTopic<T>> } = {
   "orders/create": order,
@@ -94,20 +78,20 @@ const HANDLERS: { [T in Topic]: Handler<PayloadOfTopic<T>> } = {
   "orders/cancelled": order,
   "orders/fulfilled": order,
   "orders/partially_fulfilled": order,
-  "orders/edited": { apply: applyOrderEdit, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_edit.order_id) },
-  "refunds/create": { apply: applyRefund, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_id) },
-  "fulfillments/create": { apply: applyFulfillment, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_id) },
+  "orders/edited": { apply: applyOrderEdit, lane: applyOrderEdit, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_edit.order_id) },
+  "refunds/create": { apply: applyRefund, lane: applyRefund, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_id) },
+  "fulfillments/create": { apply: applyFulfillment, lane: applyFulfillment, items: (db, shopId, p) => orderItemIds(db, shopId, p.order_id) },
   "fulfillment_orders/moved": {
     prefetch: (deps, shop, p) => prefetchMoved(deps.prisma, shop.id, () => (deps.admin ?? ((s) => adminForShop(deps.prisma, s)))(shop.domain), p),
     apply: (ctx, p, prefetched) => applyFulfillmentOrderMoved(ctx, p, prefetched as MovedPrefetch),
   },
   "inventory_levels/update": level,
   "inventory_levels/connect": level,
-  "inventory_levels/disconnect": { apply: applyDisconnect, items: levelItem },
+  "inventory_levels/disconnect": { apply: applyDisconnect, lane: applyDisconnect, items: levelItem },
   "inventory_items/create": { apply: applyInventoryItem },
   "inventory_items/update": { apply: applyInventoryItem },
   "inventory_items/delete": { apply: applyInventoryItemDelete },
-  "products/update": { apply: applyProduct },
+  "products/update": { apply: applyProduct, lane: applyProductIfUnchanged },
   "locations/create": { apply: applyLocation },
   "locations/update": { apply: applyLocation },
   "locations/activate": { apply: locationActivation(true) },
@@ -120,6 +104,7 @@ const HANDLERS: { [T in Topic]: Handler<PayloadOfTopic<T>> } = {
   "customers/redact": { apply: applyCustomerRedact },
   "shop/redact": { apply: (ctx) => applyShopRedact(ctx) },
 };
+for (const topic of LANED_TOPICS) if (!HANDLERS[topic].lane) throw new Error(`no lane handler for ${topic}, a laned topic`);
 
 export type DeliveryOutcome =
   | { status: "applied"; topic: string; itemIds: number[]; note?: string; /** Other waiting deliveries applied in the same transaction. */ batched?: number }
@@ -316,7 +301,7 @@ function parseClaimed(rows: WebhookInbox[]): Claimed[] {
 /** How applyRows applies one row: null leaves it for its topic's full handler. */
 type RowApply<D extends RawDb> = (ctx: ApplyContext<D>, r: Claimed) => Promise<(ApplyResult & Extra) | null>;
 const fullApply: RowApply<Prisma.TransactionClient> = (ctx, r) => (HANDLERS[r.topic] as Handler<unknown>).apply(ctx, r.payload, r.prefetched);
-const laneApply: RowApply<RawDb> = (ctx, r) => (LANE_APPLY[r.topic] as LaneApply<unknown>)(ctx, r.payload);
+const laneApply: RowApply<RawDb> = (ctx, r) => (HANDLERS[r.topic] as Handler<unknown>).lane!(ctx, r.payload);
 
 /**
  * Applies rows in one transaction: in one lock order for every batch (orders, then products,
