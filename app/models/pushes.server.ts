@@ -353,6 +353,13 @@ export interface LevelWrite {
 /**
  * Writes many levels in one statement, each unless a newer Shopify state (a later webhook) is
  * already recorded for it. Returns how many rows were written.
+ *
+ * Rows are written (and so locked) in the order a webhook lane batch locks levels: by the item's
+ * Shopify id, then the location's, then the name (inbox-lanes.ts `lockKey`). In the order given
+ * (a read's), a route run's re-read locked one level, waited for a lane batch holding the next,
+ * while that batch waited for the first: PostgreSQL broke the deadlock by failing the route run,
+ * whose retry waited seconds of backoff. The joins keep the rows to the shop's own items and
+ * locations.
  */
 export async function setLevels(db: Db, shopId: number, rows: LevelWrite[]): Promise<number> {
   let written = 0;
@@ -365,6 +372,9 @@ export async function setLevels(db: Db, shopId: number, rows: LevelWrite[]): Pro
       SELECT ${shopId}, t."itemId", t."locationId", t."name", t."quantity", t."at", now()
       FROM unnest(${chunk.map((r) => r.itemId)}::int[], ${chunk.map((r) => r.locationId)}::int[], ${chunk.map((r) => r.name)}::text[],
                   ${chunk.map((r) => r.quantity)}::int[], ${at}::timestamp(3)[]) AS t("itemId", "locationId", "name", "quantity", "at")
+      JOIN "inventory_items" i ON i.id = t."itemId" AND i."shopId" = ${shopId}
+      JOIN "locations" l ON l.id = t."locationId" AND l."shopId" = ${shopId}
+      ORDER BY i."shopifyId", l."shopifyId", t."name"
       ON CONFLICT ("shopId", "itemId", "locationId", "name") DO UPDATE
         SET "quantity" = EXCLUDED."quantity", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt", "updatedAt" = now()
         WHERE "inventory_levels"."shopifyUpdatedAt" IS NULL OR "inventory_levels"."shopifyUpdatedAt" <= EXCLUDED."shopifyUpdatedAt"`;
