@@ -302,7 +302,9 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
     });
     if (lines.length === 0) continue;
     const orders = new Map(lines.map((l) => [l.order.id, l.order.shopifyId]));
-    const { byOrder } = await ordersFulfillmentOrders(client, [...orders.values()].map((id) => `gid://shopify/Order/${id}`));
+    const { byOrder, truncated } = await ordersFulfillmentOrders(client, [...orders.values()].map((id) => `gid://shopify/Order/${id}`));
+    // Not moved: a move takes the whole fulfillment order, and a restore short of its lines would show them twice.
+    if (truncated.length > 0) deps.log?.warn("orders not routed: more fulfillment orders or lines than one read returns", { shopId, orders: truncated });
     // Lines of a fulfillment order placed (where Shopify put it, or where we moved it).
     const place = async (ofFo: PlannedMove["ofFo"], at: number, own: { id: number; original: bigint; moved: bigint } | null) => {
       const ids = ofFo.map((l) => l.id);

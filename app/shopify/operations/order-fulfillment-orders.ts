@@ -7,27 +7,37 @@ import type { AdminClient } from "../client";
  * returned; `nodes` returns the Node interface, whose results the Shopify test double charges at
  * their requested (worst-case) cost, since the returned data does not name the runtime type.
  *
- * Requested cost per order: order 1 + fulfillmentOrders (2 + 3 × (1 + assignedLocation 1 +
- * location 1 + lineItems (2 + 25 × 1))) = 93. Actual cost for an order with one fulfillment order
- * of two lines: 10. Shopify runs a query only when its requested cost is in the bucket, so a call
- * reads ORDERS_PER_CALL = 4 orders (372 requested): ten (930, the most under the 1,000-point
- * limit) waited seconds for a bucket that routing a flash sale keeps low, for the same actual cost.
+ * Shopify runs a query only once its requested (worst-case) cost is in the bucket, and a flash
+ * sale's routing keeps the bucket low: a call asking for 372 points (4 orders × 3 fulfillment
+ * orders × 25 lines) waited up to seconds for a read charged 40. So a call asks for what an order
+ * usually is (NARROW: 2 fulfillment orders of up to 10 lines, 33 points an order, 8 orders a call
+ * = 264) and says when it was not (`pageInfo.hasNextPage`); an order that did not fit is read again
+ * on its own with WIDE sizes (5 × 50 = 278 points). Only what comes back is charged either way:
+ * an order with one fulfillment order of two lines costs 10 (order 1 + fulfillmentOrders 2 +
+ * fulfillment order 1 + assignedLocation 1 + location 1 + lineItems 2 + 2 lines).
  */
 
-export const FULFILLMENT_ORDERS_PER_ORDER = 3;
-export const LINES_PER_FULFILLMENT_ORDER = 25;
-export const REQUESTED_COST_PER_ORDER = 1 + 2 + FULFILLMENT_ORDERS_PER_ORDER * (1 + 1 + 1 + 2 + LINES_PER_FULFILLMENT_ORDER);
-export const ORDERS_PER_CALL = 4;
+export interface PageSizes {
+  fulfillmentOrders: number;
+  lines: number;
+}
+
+export const NARROW: PageSizes = { fulfillmentOrders: 2, lines: 10 };
+export const WIDE: PageSizes = { fulfillmentOrders: 5, lines: 50 };
+export const requestedCostPerOrder = (p: PageSizes) => 1 + 2 + p.fulfillmentOrders * (1 + 1 + 1 + 2 + p.lines);
+export const ORDERS_PER_CALL = 8;
 
 const FRAGMENT = /* GraphQL */ `
   fragment RoutingFulfillmentOrders on Order {
     id
-    fulfillmentOrders(first: ${FULFILLMENT_ORDERS_PER_ORDER}) {
+    fulfillmentOrders(first: $fulfillmentOrders) {
+      pageInfo { hasNextPage }
       nodes {
         id
         status
         assignedLocation { location { id } }
-        lineItems(first: ${LINES_PER_FULFILLMENT_ORDER}) {
+        lineItems(first: $lines) {
+          pageInfo { hasNextPage }
           nodes {
             id
             remainingQuantity
@@ -39,11 +49,11 @@ const FRAGMENT = /* GraphQL */ `
   }
 `;
 
-/** The document for `n` orders (variables $o0 … $o{n−1}). */
+/** The document for `n` orders (variables $o0 … $o{n−1}, and the page sizes). */
 export function documentFor(n: number): string {
   if (!Number.isInteger(n) || n < 1 || n > ORDERS_PER_CALL) throw new RangeError(`orders per call: must be 1…${ORDERS_PER_CALL}, got ${n}`);
   const indexes = Array.from({ length: n }, (_, i) => i);
-  return `query OrderFulfillmentOrders(${indexes.map((i) => `$o${i}: ID!`).join(", ")}) {
+  return `query OrderFulfillmentOrders(${indexes.map((i) => `$o${i}: ID!`).join(", ")}, $fulfillmentOrders: Int!, $lines: Int!) {
 ${indexes.map((i) => `  o${i}: order(id: $o${i}) { ...RoutingFulfillmentOrders }`).join("\n")}
 }
 ${FRAGMENT}`;
@@ -69,39 +79,55 @@ export interface FulfillmentOrderNodes<Line> {
   }[];
 }
 
+type Line = { id: string; remainingQuantity: number; inventoryItemId: string | null };
+
 interface OrderData {
   id: string;
-  fulfillmentOrders: FulfillmentOrderNodes<{ id: string; remainingQuantity: number; inventoryItemId: string | null }>;
+  fulfillmentOrders: {
+    pageInfo: { hasNextPage: boolean };
+    nodes: (FulfillmentOrderNodes<Line>["nodes"][number] & { lineItems: { pageInfo: { hasNextPage: boolean } } })[];
+  };
 }
 
 /**
  * Order gid → its fulfillment orders (an order Shopify does not know is absent), reading
- * ORDERS_PER_CALL orders per call. Returns the points charged too.
+ * ORDERS_PER_CALL orders per call at NARROW sizes, then each order that did not fit alone at WIDE
+ * sizes. An order that does not fit even then is in `truncated` (and absent from `byOrder`): the
+ * caller cannot know all it holds, so must not move it. Returns the points charged too.
  */
-export async function ordersFulfillmentOrders(client: AdminClient, orderGids: string[]): Promise<{ byOrder: Map<string, FulfillmentOrderView[]>; cost: number; calls: number }> {
-  const unique = [...new Set(orderGids)];
+export async function ordersFulfillmentOrders(
+  client: AdminClient,
+  orderGids: string[],
+): Promise<{ byOrder: Map<string, FulfillmentOrderView[]>; truncated: string[]; cost: number; calls: number }> {
   const byOrder = new Map<string, FulfillmentOrderView[]>();
+  const truncated: string[] = [];
   let cost = 0;
   let calls = 0;
-  for (let i = 0; i < unique.length; i += ORDERS_PER_CALL) {
-    const chunk = unique.slice(i, i + ORDERS_PER_CALL);
-    const variables = Object.fromEntries(chunk.map((gid, j) => [`o${j}`, gid]));
+  const read = async (chunk: string[], sizes: PageSizes): Promise<string[]> => {
+    const variables: Record<string, unknown> = { fulfillmentOrders: sizes.fulfillmentOrders, lines: sizes.lines };
+    chunk.forEach((gid, j) => (variables[`o${j}`] = gid));
     const { data, stats } = await client.request<Record<string, OrderData | null>>("orderFulfillmentOrders", documentFor(chunk.length), variables);
     cost += stats.cost;
     calls++;
+    const overflow: string[] = [];
     chunk.forEach((gid, j) => {
       const order = data[`o${j}`];
       if (!order) return;
+      const fos = order.fulfillmentOrders;
+      if (fos.pageInfo.hasNextPage || fos.nodes.some((fo) => fo.lineItems.pageInfo.hasNextPage)) {
+        overflow.push(gid);
+        return;
+      }
       byOrder.set(
         gid,
-        order.fulfillmentOrders.nodes.map((fo) => ({
-          id: fo.id,
-          status: fo.status,
-          locationId: fo.assignedLocation.location?.id ?? null,
-          lines: fo.lineItems.nodes,
-        })),
+        fos.nodes.map((fo) => ({ id: fo.id, status: fo.status, locationId: fo.assignedLocation.location?.id ?? null, lines: fo.lineItems.nodes })),
       );
     });
-  }
-  return { byOrder, cost, calls };
+    return overflow;
+  };
+  const unique = [...new Set(orderGids)];
+  const overflow: string[] = [];
+  for (let i = 0; i < unique.length; i += ORDERS_PER_CALL) overflow.push(...(await read(unique.slice(i, i + ORDERS_PER_CALL), NARROW)));
+  for (const gid of overflow) truncated.push(...(await read([gid], WIDE)));
+  return { byOrder, truncated, cost, calls };
 }

@@ -7,7 +7,7 @@ import { ShopThrottle } from "../throttle";
 import { fetchTransport } from "../transport.server";
 import { fulfillmentOrdersMove } from "./fulfillment-orders-move";
 import { ITEMS_PER_CALL, readLevelsAfterMove, REQUESTED_COST_PER_ITEM } from "./inventory-levels-after-move";
-import { documentFor, ORDERS_PER_CALL, ordersFulfillmentOrders, REQUESTED_COST_PER_ORDER } from "./order-fulfillment-orders";
+import { documentFor, NARROW, ORDERS_PER_CALL, ordersFulfillmentOrders, requestedCostPerOrder, WIDE } from "./order-fulfillment-orders";
 
 /**
  * The reads routing makes, against the Shopify test double (which validates every document
@@ -39,27 +39,29 @@ async function setup(): Promise<{ double: ShopifyDouble; client: AdminClient }> 
 const calls = (d: ShopifyDouble, name: string) => d.calls(SHOP).graphql.filter((c) => c.operationName === name && c.outcome === "ok");
 
 describe("OrderFulfillmentOrders: many orders in one call", () => {
-  it("the requested cost per order is Shopify's calculation, and a full call asks for 372 points", () => {
-    // order 1 + fulfillmentOrders (2 + 3 × (fulfillment order 1 + assignedLocation 1 + location 1 + lineItems (2 + 25 × 1)))
-    expect(REQUESTED_COST_PER_ORDER).toBe(93);
-    expect(ORDERS_PER_CALL).toBe(4);
-    expect(() => documentFor(ORDERS_PER_CALL + 1)).toThrow(/orders per call: must be 1…4/);
+  it("the requested cost per order is Shopify's calculation, and a full call asks for 264 points", () => {
+    // order 1 + fulfillmentOrders (2 + 2 × (fulfillment order 1 + assignedLocation 1 + location 1 + lineItems (2 + 10 × 1)))
+    expect(requestedCostPerOrder(NARROW)).toBe(33);
+    expect(ORDERS_PER_CALL).toBe(8);
+    expect(requestedCostPerOrder(WIDE)).toBe(278);
+    expect(() => documentFor(ORDERS_PER_CALL + 1)).toThrow(/orders per call: must be 1…8/);
   });
 
-  it("reads 12 orders in four calls, each order's fulfillment orders where Shopify put them", async () => {
+  it("reads 18 orders in three calls, each order's fulfillment orders where Shopify put them", async () => {
     const { double: d, client } = await setup();
-    const ids = Array.from({ length: 12 }, (_, i) => 5001 + i);
+    const ids = Array.from({ length: 18 }, (_, i) => 5001 + i);
     for (const id of ids) {
-      const lines = id % 2 === 0 ? [{ sku: "TEE-BLK-M", qty: 1 }, { sku: "TEE-BLK-L", qty: 1 }] : [{ sku: "TEE-BLK-M", qty: 1 }];
+      const lines = id % 2 === 0 ? [{ sku: "TEE-BLK-L", qty: 1 }, { sku: "HOOD-GRY-M", qty: 1 }] : [{ sku: "TEE-BLK-M", qty: 1 }];
       expect(d.order({ shop: SHOP, id, sourceName: "amazon", location: id === 5012 ? 101 : 901, lines }).accepted).toBe(true);
     }
     const gids = ids.map((id) => `gid://shopify/Order/${id}`);
-    const { byOrder, calls: n } = await ordersFulfillmentOrders(client, [...gids, "gid://shopify/Order/424242"]);
+    const { byOrder, truncated, calls: n } = await ordersFulfillmentOrders(client, [...gids, "gid://shopify/Order/424242"]);
 
-    expect(n).toBe(4);
+    expect(n).toBe(3);
+    expect(truncated).toEqual([]);
     const made = calls(d, "OrderFulfillmentOrders");
-    expect(made).toHaveLength(4);
-    expect(made.map((c) => c.requestedCost)).toEqual([4 * 93, 4 * 93, 4 * 93, 1 * 93]);
+    expect(made).toHaveLength(3);
+    expect(made.map((c) => c.requestedCost)).toEqual([8 * 33, 8 * 33, 3 * 33]);
     // Charged for what came back: per order 1 + 2 + (1 + 1 + 1 + 2 + lines).
     const expected = ids.map((id) => 8 + (id % 2 === 0 ? 2 : 1));
     expect(made.reduce((s, c) => s + (c.actualCost ?? 0), 0)).toBe(expected.reduce((a, b) => a + b, 0));
@@ -69,10 +71,44 @@ describe("OrderFulfillmentOrders: many orders in one call", () => {
     expect(even).toHaveLength(1);
     expect(even[0]).toMatchObject({ status: "OPEN", locationId: locGid(901) });
     expect(even[0].lines.map((l) => [l.inventoryItemId, l.remainingQuantity])).toEqual([
-      [itemGid(9001), 1],
       [itemGid(9002), 1],
+      [itemGid(9003), 1],
     ]);
     expect(byOrder.get("gid://shopify/Order/5012")![0].locationId).toBe(locGid(101));
+  });
+
+  it("reads an order with more lines than a narrow page again on its own with wide pages, and never returns part of an order", async () => {
+    // 51 variants of one product: a twelve-line order does not fit in 10 lines, a 51-line one not in 50.
+    const sizes = Array.from({ length: 51 }, (_, i) => `S${i}`);
+    const wide: StoreInput = {
+      ...store,
+      products: [
+        ...store.products,
+        {
+          id: 7100,
+          title: "Sock",
+          variants: sizes.map((size, i) => ({ id: 8100 + i, sku: `SOCK-${size}`, inventoryItemId: 9100 + i, onHand: { "901": 5 } })),
+        },
+      ],
+    } as StoreInput;
+    const started = await startDouble({}, wide);
+    double = started.double;
+    const client = createAdminClient({ shop: SHOP, transport: fetchTransport({ accessToken: async () => started.token, adminOrigin: started.double.url }), throttle: new ShopThrottle(), baseBackoffMs: 1 });
+    const order = (id: number, skus: string[]) =>
+      expect(started.double.order({ shop: SHOP, id, sourceName: "amazon", location: 901, lines: skus.map((size) => ({ sku: `SOCK-${size}`, qty: 1 })) }).accepted).toBe(true);
+    order(7101, sizes.slice(0, 12));
+    order(7102, ["S0"]);
+    order(7103, sizes);
+
+    const gids = [7101, 7102, 7103].map((id) => `gid://shopify/Order/${id}`);
+    const { byOrder, truncated, calls: n } = await ordersFulfillmentOrders(client, gids);
+    expect(n).toBe(3);
+    expect(byOrder.get(gids[0])![0].lines).toHaveLength(12);
+    expect(byOrder.get(gids[1])![0].lines).toHaveLength(1);
+    // Not even 50 lines a fulfillment order hold it: reported, and none of it returned.
+    expect(truncated).toEqual([gids[2]]);
+    expect(byOrder.has(gids[2])).toBe(false);
+    expect(calls(started.double, "OrderFulfillmentOrders").map((c) => c.requestedCost)).toEqual([3 * 33, 278, 278]);
   });
 });
 
