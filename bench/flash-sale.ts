@@ -5,8 +5,11 @@
  * PostgreSQL, Redis) and the Shopify test double, with faults on (duplicates, reordering), and the
  * naive baseline (one mutation per webhook) on a second double fed the same order stream in the
  * same run. Prints the machine, the parameters and the figures (performance.md), then one JSON
- * line. Progress on stderr.
+ * line. Progress on stderr. `--calls FILE` also writes the main phase's Shopify calls as JSON
+ * lines (times, operation, requested and actual cost, the bucket before the call; no documents)
+ * and its deliveries (topic, attempts), for looking at where the time went.
  */
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "2" },
     "max-drain-seconds": { type: "string" },
     seed: { type: "string", default: "42" },
+    calls: { type: "string" },
   },
   strict: true,
 });
@@ -126,6 +130,14 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
   const calls = d.calls(shop);
   const deliveries = d.deliveries(shop);
   const stats = d.stats(shop);
+  if (args.calls && naive) {
+    const rows = [
+      ...calls.graphql.map(({ document: _d, variables: _v, ...c }) => ({ kind: "call", ...c })),
+      ...deliveries.map((x) => ({ kind: "delivery", topic: x.topic, webhookId: x.webhookId, status: x.status, attempts: x.attempts, source: (x.payload as { source_name?: string }).source_name ?? null })),
+    ];
+    writeFileSync(args.calls, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    log(`[bench] ${rows.length} calls and deliveries written to ${args.calls}`);
+  }
   const ingest = ingestFigures(deliveries, window);
   const push = pushLatency(deliveries, calls.inventory, itemOfVariant, window, (x) => {
     const p = x.payload as { source_name?: string };

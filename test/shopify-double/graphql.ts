@@ -35,6 +35,8 @@ export interface CallRecord {
   document: string;
   variables: Record<string, unknown> | null;
   requestedCost: number | null;
+  /** Points in the shop's bucket when the call reached the cost check (null before it). */
+  bucketBefore: number | null;
   actualCost: number | null;
   outcome: "ok" | "throttled" | "invalid" | "error";
   errorCodes: string[];
@@ -138,6 +140,7 @@ export async function runGraphQL(deps: GraphQLDeps, body: GraphQLRequestBody): P
     document: typeof body.query === "string" ? body.query : "",
     variables: body.variables && typeof body.variables === "object" ? (body.variables as Record<string, unknown>) : null,
     requestedCost: null,
+    bucketBefore: null,
     actualCost: null,
     outcome: "invalid",
     errorCodes: [],
@@ -187,6 +190,7 @@ export async function runGraphQL(deps: GraphQLDeps, body: GraphQLRequestBody): P
       ],
       extensions: costExt(cost, null),
     });
+  record.bucketBefore = deps.bucket.status(deps.now()).currentlyAvailable;
   if (!deps.bucket.tryTake(cost, deps.now())) {
     record.outcome = "throttled";
     return finish(200, {

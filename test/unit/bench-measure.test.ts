@@ -16,6 +16,7 @@ const call = (operationName: string, actualCost: number, extra: Partial<CallReco
   document: "",
   variables: null,
   requestedCost: actualCost,
+  bucketBefore: null,
   actualCost,
   outcome: "ok",
   errorCodes: [],
