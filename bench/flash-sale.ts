@@ -6,13 +6,17 @@
  * naive baseline (one mutation per webhook) on a second double fed the same order stream in the
  * same run. Prints the machine, the parameters and the figures (performance.md), then one JSON
  * line. Progress on stderr. `--calls FILE` also writes the main phase's Shopify calls as JSON
- * lines (times, operation, requested and actual cost, the bucket before the call; no documents)
- * and its deliveries (topic, attempts), for looking at where the time went.
+ * lines (times, operation, requested and actual cost, the bucket before the call; no documents),
+ * its deliveries (topic, attempts) and our inbox rows (received, applied), for looking at where
+ * the time went.
  */
+import { Prisma } from "@prisma/client";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { loadItem } from "../app/models/availability.server";
+import type { RawDb } from "../app/raw-db.server";
 import type { NumberedLine } from "../scripts/lib/replay-files";
 import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
 import { busyStatus, startStack, type Stack } from "../scripts/lib/stack";
@@ -134,6 +138,10 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
     const rows = [
       ...calls.graphql.map(({ document: _d, variables: _v, ...c }) => ({ kind: "call", ...c })),
       ...deliveries.map((x) => ({ kind: "delivery", topic: x.topic, webhookId: x.webhookId, status: x.status, attempts: x.attempts, source: (x.payload as { source_name?: string }).source_name ?? null })),
+      // When each was recorded and applied (our inbox; UTC).
+      ...(
+        await stack.prisma.webhookInbox.findMany({ where: { shop: { domain: shop } }, select: { webhookId: true, topic: true, lane: true, receivedAt: true, processedAt: true, status: true } })
+      ).map((r) => ({ kind: "inbox", ...r, receivedAt: r.receivedAt.getTime(), processedAt: r.processedAt?.getTime() ?? null })),
     ];
     writeFileSync(args.calls, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
     log(`[bench] ${rows.length} calls and deliveries written to ${args.calls}`);
@@ -295,7 +303,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** The statements PostgreSQL ran most (RINGFENCE_PG_STAT_STATEMENTS=1), on stderr: where the database time goes. */
+/** The statements PostgreSQL ran most (RINGFENCE_PG_STAT_STATEMENTS=1) and the hottest item's recompute read plan, on stderr: where the database time goes. */
 async function dumpStatements(stack: Stack): Promise<void> {
   await stack.prisma.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   const rows = await stack.prisma.$queryRawUnsafe<{ calls: bigint; ms: number; query: string }[]>(
@@ -303,6 +311,21 @@ async function dumpStatements(stack: Stack): Promise<void> {
   );
   log("[bench] busiest statements (calls, total ms, query):");
   for (const r of rows) log(`  ${r.calls}\t${Math.round(r.ms)}\t${r.query}`);
+  // The recompute's read of the item with the most order lines, as PostgreSQL ran it just now.
+  const hot = await stack.prisma.$queryRawUnsafe<{ shopId: number; itemId: number; n: bigint }[]>(`SELECT "shopId", "itemId", count(*) AS n FROM order_lines GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`);
+  if (hot.length === 0) return;
+  let plan: { "QUERY PLAN": string }[] = [];
+  const explain: RawDb = {
+    $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
+      const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
+      plan = await stack.prisma.$queryRaw(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${sql}`);
+      return [] as T;
+    },
+    $executeRaw: async () => 0,
+  };
+  await loadItem(explain, hot[0].shopId, hot[0].itemId).catch(() => undefined);
+  log(`[bench] loadItem of item ${hot[0].itemId} (${hot[0].n} order lines):`);
+  for (const r of plan) log(`  ${r["QUERY PLAN"]}`);
 }
 
 main().then(
