@@ -117,15 +117,25 @@ function inboxRow(r: Record<string, unknown>): WebhookInbox {
 }
 
 /**
- * Up to `limit` deliveries of one lane of the shop waiting to be applied (status `received`),
- * oldest first, locked for the caller's transaction, except `exceptId` (the caller's own row).
- * Rows another applier holds are passed over (SKIP LOCKED), never waited for.
+ * How long a products/update may wait behind the lane's stock and order deliveries. Shopify sends
+ * one for nearly every stock change of a product (a flash sale's third of all deliveries), and
+ * almost all change nothing we keep; stock and orders are what ATS is made of. Older than this, a
+ * products/update takes its turn by arrival like the rest, so none waits for ever.
  */
-export async function claimWaiting(tx: RawDb, shopId: number, lane: number, limit: number, exceptId = 0): Promise<WebhookInbox[]> {
+export const PRODUCT_DEFER_MS = 10_000;
+
+/**
+ * Up to `limit` deliveries of one lane of the shop waiting to be applied (status `received`),
+ * locked for the caller's transaction, except `exceptId` (the caller's own row): oldest first,
+ * except that products/update deliveries younger than PRODUCT_DEFER_MS come after the others
+ * (deliveries apply in any order, so this only decides what waits under a backlog). Rows another
+ * applier holds are passed over (SKIP LOCKED), never waited for.
+ */
+export async function claimWaiting(tx: RawDb, shopId: number, lane: number, limit: number, exceptId = 0, now = new Date()): Promise<WebhookInbox[]> {
   const rows = await tx.$queryRaw<{ row: Record<string, unknown> }[]>`
     SELECT to_jsonb(i) AS row FROM webhook_inbox i
     WHERE i."shopId" = ${shopId} AND i.lane = ${lane} AND i.status = 'received' AND i.id <> ${exceptId}
-    ORDER BY i.id LIMIT ${limit}
+    ORDER BY (i.topic = 'products/update' AND i."receivedAt" > ${new Date(now.getTime() - PRODUCT_DEFER_MS)}), i.id LIMIT ${limit}
     FOR UPDATE SKIP LOCKED`;
   return rows.map((r) => inboxRow(r.row));
 }
