@@ -36,7 +36,7 @@ export async function listShopIds(db: Db): Promise<number[]> {
 }
 
 /** Work for a shop that uninstalled (or was erased) is dropped: every processor asks this first. */
-export async function isInstalled(db: Db, shopId: number): Promise<boolean> {
+export async function isInstalled(db: RawDb, shopId: number): Promise<boolean> {
   const rows = await db.$queryRaw<{ installState: string }[]>`SELECT "installState"::text AS "installState" FROM shops WHERE id = ${shopId}`;
   return rows[0]?.installState === "installed";
 }
