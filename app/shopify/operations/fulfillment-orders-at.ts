@@ -8,17 +8,11 @@ import type { FulfillmentOrderView } from "./order-fulfillment-orders";
  * order's fulfillment orders (order-fulfillment-orders.ts): no Order object and no assigned
  * location to select, since the filter says where they are: a fulfillment order of two lines is
  * charged 5 points (fulfillment order 1 + lineItems 2 + 2 lines) against 10 through its order.
- * A page asks for up to FULFILLMENT_ORDERS_PER_PAGE × (1 + 2 + LINES) + 2 = 262 points.
- *
- * Every open fulfillment order there is charged, wanted or not, and in a flash sale the location
- * also holds orders whose webhooks we have not applied yet (read again by every route run until
- * they are): a page holds as many as the orders wanted and SPARE more. Oldest first, the wanted
- * ones usually lead, since older ones have been moved already.
+ * A page asks for FULFILLMENT_ORDERS_PER_PAGE × (1 + 2 + LINES) + 2 = 262 points.
  */
 
 export const FULFILLMENT_ORDERS_PER_PAGE = 20;
 export const LINES = 10;
-export const SPARE = 2;
 export const REQUESTED_COST_PER_PAGE = 2 + FULFILLMENT_ORDERS_PER_PAGE * (1 + 2 + LINES);
 /** Pages one call of `openFulfillmentOrdersAt` reads at most (the caller reads the rest by order). */
 export const MAX_PAGES = 5;
@@ -67,13 +61,12 @@ export async function openFulfillmentOrdersAt(
   const wanted = new Set(orderGids);
   const byOrder = new Map<string, FulfillmentOrderView[]>();
   const overflow = new Set<string>();
-  const first = Math.min(FULFILLMENT_ORDERS_PER_PAGE, wanted.size + SPARE);
   const query = `assigned_location_id:${locationGid.replace(/^gid:\/\/shopify\/Location\//, "")} status:open`;
   let after: string | null = null;
   let cost = 0;
   let calls = 0;
   while (calls < MAX_PAGES) {
-    const answer: { data: Data; stats: { cost: number } } = await client.request<Data>("fulfillmentOrdersAt", DOCUMENT, { query, first, after, lines: LINES });
+    const answer: { data: Data; stats: { cost: number } } = await client.request<Data>("fulfillmentOrdersAt", DOCUMENT, { query, first: FULFILLMENT_ORDERS_PER_PAGE, after, lines: LINES });
     const { data, stats } = answer;
     cost += stats.cost;
     calls++;
