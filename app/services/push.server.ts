@@ -28,7 +28,6 @@ import { MOVE_NAMES, readLevelsAfterMove } from "../shopify/operations/inventory
 import { READ_NAMES, readInventoryQuantities } from "../shopify/operations/inventory-quantities";
 import { readLevelsAt } from "../shopify/operations/inventory-levels-at";
 import { inventorySetQuantities, type SetQuantitiesInput } from "../shopify/operations/inventory-set-quantities";
-import { openFulfillmentOrdersAt } from "../shopify/operations/fulfillment-orders-at";
 import { ordersFulfillmentOrders, type FulfillmentOrderView } from "../shopify/operations/order-fulfillment-orders";
 import { adminForShop } from "../shopify/transport.server";
 import { recomputeItem } from "./availability.server";
@@ -303,18 +302,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
     });
     if (lines.length === 0) continue;
     const orders = new Map(lines.map((l) => [l.order.id, l.order.shopifyId]));
-    // The channel location's open fulfillment orders in pages (5 points for an order of two lines);
-    // orders not open there (Shopify put them elsewhere) or with a long one, read whole by order (10).
-    const orderGids = [...orders.values()].map((id) => `gid://shopify/Order/${id}`);
-    const atChannel = await openFulfillmentOrdersAt(client, channelGid, orderGids);
-    const rest = orderGids.filter((g) => !atChannel.byOrder.has(g));
-    const byOrder = atChannel.byOrder;
-    let truncated: string[] = [];
-    if (rest.length > 0) {
-      const whole = await ordersFulfillmentOrders(client, rest);
-      for (const [gid, fos] of whole.byOrder) byOrder.set(gid, fos);
-      truncated = whole.truncated;
-    }
+    const { byOrder, truncated } = await ordersFulfillmentOrders(client, [...orders.values()].map((id) => `gid://shopify/Order/${id}`));
     // Not moved: a move takes the whole fulfillment order, and a restore short of its lines would show them twice.
     if (truncated.length > 0) deps.log?.warn("orders not routed: more fulfillment orders or lines than one read returns", { shopId, orders: truncated });
     // Lines of a fulfillment order placed (where Shopify put it, or where we moved it).

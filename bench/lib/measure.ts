@@ -76,7 +76,7 @@ export function pushLatency(deliveries: DeliveryRecord[], inventory: InventoryCh
  * where orders went: work the naive baseline never does. Everything else an app spends is the
  * cost of keeping ATS in Shopify (pushes and the reads the push path needs, e.g. STALE re-reads).
  */
-export const ROUTING_OPERATIONS: ReadonlySet<string> = new Set(["FulfillmentOrdersAt", "OrderFulfillmentOrders", "FulfillmentOrdersMove", "InventoryLevelsAfterMove", "FulfillmentOrderPlacement"]);
+export const ROUTING_OPERATIONS: ReadonlySet<string> = new Set(["OrderFulfillmentOrders", "FulfillmentOrdersMove", "InventoryLevelsAfterMove", "FulfillmentOrderPlacement"]);
 
 /**
  * Fulfillment orders one routing call moved: the moves it sent ($id0, $id1, …) less those Shopify

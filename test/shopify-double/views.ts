@@ -666,19 +666,6 @@ export function queryRoot(ctx: ExecContext): Record<string, unknown> {
       return connection(search(list, args.query as string, filters, "orders"), args, (o) => o.id, (o) => orderView(ctx, o));
     },
     fulfillmentOrder: (args: Args) => nodeById(ctx, args.id),
-    // Every fulfillment order of the shop's merchant-managed locations (the app holds those
-    // scopes), by id; closed and cancelled ones only with includeClosed. Filters as documented
-    // for QueryRoot.fulfillmentOrders(query:) in the 2025-01 schema.
-    fulfillmentOrders: (args: Args) => {
-      const list = [...s.fulfillmentOrders.values()].filter((fo) => args.includeClosed || fo.status === "OPEN").sort((a, b) => a.id - b.id);
-      const filters = {
-        id: byNumber((fo: FulfillmentOrderRec) => fo.id),
-        status: byText((fo: FulfillmentOrderRec) => [fo.status]),
-        assigned_location_id: byNumber((fo: FulfillmentOrderRec) => fo.locationId),
-        updated_at: byDate((fo: FulfillmentOrderRec) => fo.updatedAt),
-      };
-      return connection(search(list, args.query as string, filters, "fulfillmentOrders"), args, (fo) => fo.id, (fo) => fulfillmentOrderView(ctx, fo));
-    },
     node: (args: Args) => nodeById(ctx, args.id),
     nodes: (args: Args) => (args.ids as string[]).map((id) => nodeById(ctx, id)),
     currentBulkOperation: (args: Args) => {

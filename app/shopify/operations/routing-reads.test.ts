@@ -5,7 +5,6 @@ import { itemGid, locGid, SHOP, startDouble, STORE } from "../../../test/shopify
 import { createAdminClient, type AdminClient } from "../client";
 import { ShopThrottle } from "../throttle";
 import { fetchTransport } from "../transport.server";
-import { FULFILLMENT_ORDERS_PER_PAGE, openFulfillmentOrdersAt, REQUESTED_COST_PER_PAGE } from "./fulfillment-orders-at";
 import { fulfillmentOrdersMove } from "./fulfillment-orders-move";
 import { ITEMS_PER_CALL, readLevelsAfterMove, REQUESTED_COST_PER_ITEM } from "./inventory-levels-after-move";
 import { documentFor, NARROW, ORDERS_PER_CALL, ordersFulfillmentOrders, requestedCostPerOrder, WIDE } from "./order-fulfillment-orders";
@@ -110,33 +109,6 @@ describe("OrderFulfillmentOrders: many orders in one call", () => {
     expect(truncated).toEqual([gids[2]]);
     expect(byOrder.has(gids[2])).toBe(false);
     expect(calls(started.double, "OrderFulfillmentOrders").map((c) => c.requestedCost)).toEqual([3 * 33, 278, 278]);
-  });
-});
-
-describe("FulfillmentOrdersAt: the channel location's open fulfillment orders", () => {
-  it("reads pages until every wanted order is seen, charged 3 points a fulfillment order and 1 a line", async () => {
-    const { double: d, client } = await setup();
-    expect(FULFILLMENT_ORDERS_PER_PAGE).toBe(20);
-    expect(REQUESTED_COST_PER_PAGE).toBe(262);
-    const skus = ["TEE-BLK-M", "TEE-BLK-L", "HOOD-GRY-M"];
-    const ids = Array.from({ length: 24 }, (_, i) => 5101 + i);
-    for (const [i, id] of ids.entries()) {
-      const lines = id === 5124 ? skus.map((sku) => ({ sku, qty: 1 })) : [{ sku: skus[i % 3], qty: 1 }];
-      expect(d.order({ shop: SHOP, id, sourceName: "amazon", location: id === 5102 ? 101 : 901, lines }).accepted).toBe(true);
-    }
-    const gid = (id: number) => `gid://shopify/Order/${id}`;
-    // Wanted: one on the first page, one Shopify put elsewhere (never found), one on the second page.
-    const { byOrder, overflow, calls: n, cost } = await openFulfillmentOrdersAt(client, locGid(901), [gid(5101), gid(5102), gid(5123)]);
-    expect(n).toBe(2);
-    const made = calls(d, "FulfillmentOrdersAt");
-    expect(made.map((c) => c.requestedCost)).toEqual([262, 262]);
-    // 20 + 3 fulfillment orders at 901 (5102 is at 101), one line each but 5124's three: 2 + 20 × 4 and 2 + 2 × 4 + 6.
-    expect(made.map((c) => c.actualCost)).toEqual([82, 16]);
-    expect(cost).toBe(98);
-    expect([...byOrder.keys()].sort()).toEqual([gid(5101), gid(5123)]);
-    expect(byOrder.get(gid(5101))![0]).toMatchObject({ status: "OPEN", locationId: locGid(901) });
-    expect(byOrder.get(gid(5101))![0].lines.map((l) => [l.inventoryItemId, l.remainingQuantity])).toEqual([[itemGid(9001), 1]]);
-    expect(overflow.size).toBe(0);
   });
 });
 
