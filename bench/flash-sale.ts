@@ -1,5 +1,5 @@
 /**
- * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--stress-seconds S]
+ * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
  *
  * A flash sale through the real stack (scripts/lib/stack.ts: app server, worker processes,
  * PostgreSQL, Redis) and the Shopify test double, with faults on (duplicates, reordering), and the
