@@ -307,7 +307,7 @@ async function main(): Promise<void> {
 async function dumpStatements(stack: Stack): Promise<void> {
   await stack.prisma.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   const rows = await stack.prisma.$queryRawUnsafe<{ calls: bigint; ms: number; query: string }[]>(
-    "SELECT calls, total_exec_time AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY calls DESC LIMIT 40",
+    "SELECT calls, total_exec_time AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40",
   );
   log("[bench] busiest statements (calls, total ms, query):");
   for (const r of rows) log(`  ${r.calls}\t${Math.round(r.ms)}\t${r.query}`);

@@ -79,3 +79,57 @@ export async function itemIdsAtLocation(db: Db, shopId: number, locationId: numb
   const rows = await db.inventoryLevel.findMany({ where: { shopId, locationId }, select: { itemId: true }, distinct: ["itemId"] });
   return rows.map((r) => r.itemId);
 }
+
+/** Units fulfillment orders moved to a location took from its `available`, per item. */
+export interface MovedUnits {
+  itemId: number;
+  locationId: number;
+  units: number;
+  /** The earliest and the latest of those moves, on Shopify's clock (the moved fulfillment orders' updatedAt). */
+  first: Date;
+  last: Date;
+}
+
+/**
+ * A fulfillment order moved to a facility takes its units from the facility's `available` (they
+ * are committed there now). Our copy follows by arithmetic instead of a Shopify read where the
+ * stored level is older than the moves (Shopify's updated_at before the first of them): the units
+ * are taken off and the timestamp kept, so Shopify's own reading, the inventory_levels/update the
+ * move causes, still replaces it when it arrives. A level stored after the last move already
+ * reflects it (its webhook came first): left as it is. One stored at a time within the moves
+ * cannot be told apart (Shopify's timestamps have whole seconds), and a level we do not have
+ * cannot be taken from: both are returned for the caller to read. Call inside a transaction: the
+ * rows are locked in the order a lane batch takes them (item, then location, by Shopify id).
+ */
+export async function takeMovedUnits(db: Db, shopId: number, moved: MovedUnits[]): Promise<{ taken: MovedUnits[]; unsure: MovedUnits[] }> {
+  if (moved.length === 0) return { taken: [], unsure: [] };
+  const rows = await db.$queryRaw<{ id: number; itemId: number; locationId: number; at: Date | null }[]>`
+    SELECT v.id, v."itemId", v."locationId", v."shopifyUpdatedAt" AS at
+    FROM inventory_levels v
+    JOIN inventory_items i ON i.id = v."itemId" AND i."shopId" = ${shopId}
+    JOIN locations l ON l.id = v."locationId" AND l."shopId" = ${shopId}
+    JOIN unnest(${moved.map((m) => m.itemId)}::int[], ${moved.map((m) => m.locationId)}::int[]) AS t("itemId", "locationId")
+      ON t."itemId" = v."itemId" AND t."locationId" = v."locationId"
+    WHERE v."shopId" = ${shopId} AND v.name = 'available'
+    ORDER BY i."shopifyId", l."shopifyId"
+    FOR UPDATE OF v`;
+  const stored = new Map(rows.map((r) => [`${r.itemId} ${r.locationId}`, r]));
+  const taken: MovedUnits[] = [];
+  const unsure: MovedUnits[] = [];
+  const updates: { id: number; units: number }[] = [];
+  for (const m of moved) {
+    const row = stored.get(`${m.itemId} ${m.locationId}`);
+    if (!row) unsure.push(m);
+    else if (row.at === null || row.at.getTime() < m.first.getTime()) {
+      taken.push(m);
+      updates.push({ id: row.id, units: m.units });
+    } else if (row.at.getTime() <= m.last.getTime()) unsure.push(m);
+  }
+  if (updates.length > 0) {
+    await db.$executeRaw`
+      UPDATE inventory_levels v SET quantity = v.quantity - t.units, "updatedAt" = now()
+      FROM unnest(${updates.map((u) => u.id)}::int[], ${updates.map((u) => u.units)}::int[]) AS t(id, units)
+      WHERE v.id = t.id AND v."shopId" = ${shopId}`;
+  }
+  return { taken, unsure };
+}

@@ -19,12 +19,12 @@ import {
   type LevelWrite,
   type JobWithEntries,
 } from "../models/pushes.server";
+import { takeMovedUnits, type MovedUnits } from "../models/inventory.server";
 import { confirmOwnMove, dropOwnMove, pruneOwnMoves, recordOwnMove } from "../models/routing.server";
 import type { AdminClient } from "../shopify/client";
 import { isTerminal, ShopifyUserError } from "../shopify/errors";
 import { fulfillmentOrdersMove, MOVES_PER_CALL, type RestoreInput } from "../shopify/operations/fulfillment-orders-move";
 import { inventoryMoveQuantities } from "../shopify/operations/inventory-move-quantities";
-import { MOVE_NAMES, readLevelsAfterMove } from "../shopify/operations/inventory-levels-after-move";
 import { READ_NAMES, readInventoryQuantities } from "../shopify/operations/inventory-quantities";
 import { readLevelsAt } from "../shopify/operations/inventory-levels-at";
 import { inventorySetQuantities, type SetQuantitiesInput } from "../shopify/operations/inventory-set-quantities";
@@ -218,25 +218,21 @@ export async function pushShop(
 /**
  * Reads the items' quantities from Shopify and writes them to our levels (a newer webhook already
  * recorded wins). Without `only`: every name we keep at every location. `{ at }`: every name at
- * one location (after a stale push, see inventory-levels-at.ts). `{ from, to }`: the two
- * locations a fulfillment order move changed and the names a move changes there (see
- * inventory-levels-after-move.ts). Returns the number of level rows written.
+ * one location (after a stale push, or a move whose destination our arithmetic could not follow;
+ * see inventory-levels-at.ts). Returns the number of level rows written.
  */
 export async function refreshLevelsFromShopify(
   prisma: PrismaClient,
   shopId: number,
   client: AdminClient,
   items: Map<string, number>,
-  only?: { from: string; to: string } | { at: string },
+  only?: { at: string },
 ): Promise<number> {
   const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
   const locByShopify = new Map(locations.map((l) => [l.shopifyId, l.id]));
-  const { levels } = !only
-    ? await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) })
-    : "at" in only
-      ? await readLevelsAt(client, [...items.keys()], only.at)
-      : await readLevelsAfterMove(client, [...items.keys()], only.from, only.to);
-  const names: readonly string[] = only && !("at" in only) ? MOVE_NAMES : READ_NAMES;
+  const { levels } = only
+    ? await readLevelsAt(client, [...items.keys()], only.at)
+    : await readInventoryQuantities(client, [...items.keys()], { locations: Math.max(locations.length, 1) });
   const now = new Date();
   const rows: LevelWrite[] = [];
   for (const l of levels) {
@@ -244,7 +240,7 @@ export async function refreshLevelsFromShopify(
     const locationId = locByShopify.get(numericId(l.locationId));
     if (itemId === undefined || locationId === undefined) continue;
     const at = l.updatedAt ? new Date(l.updatedAt) : now;
-    for (const name of names) {
+    for (const name of READ_NAMES) {
       if (l.quantities[name] !== undefined) rows.push({ itemId, locationId, name, quantity: l.quantities[name], at });
     }
   }
@@ -271,11 +267,9 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
   const locations = await prisma.location.findMany({ where: { shopId }, select: { id: true, shopifyId: true } });
   const ourLocation = new Map(locations.map((l) => [gidLocation(l.shopifyId), l.id]));
   let moved = 0;
-  // Items whose orders moved, per (channel location, destination): committed left the channel
-  // location for the destination, so our copy of both ends is re-read.
-  const movedItems = new Map<string, { from: string; to: string; items: Map<string, number> }>();
-  // Items whose lines got a location: recomputed once the levels the move changed are re-read, so
-  // the recompute never sees the new assignment with the old stock (a unit counted twice).
+  // Destination levels our arithmetic could not follow (see takeMovedUnits), per location: read.
+  const unsure = new Map<string, Map<string, number>>();
+  // Items whose lines got a location (or whose levels changed): recomputed at the end of the run.
   const touched = new Set<number>();
   // Deltas a dead route job sent without recording Shopify's answer: their items re-read where written.
   const orphans = await orphanedDeltaJobs(prisma, shopId);
@@ -363,6 +357,23 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
         deps.log?.warn("fulfillment orders not moved", { shopId, fulfillmentOrders: chunk.map((p) => p.fo.id), error: (error as Error).message });
         continue;
       }
+      // The destinations' available first, then the lines: a recompute in between sees the units
+      // taken and the lines not yet there (short for a moment), never the lines with the old stock.
+      const done = chunk.flatMap((p, j) => {
+        const r = answer.moves[j];
+        const at = r.ok && r.movedAt ? new Date(r.movedAt) : null;
+        return r.ok ? [{ p, at: at && !Number.isNaN(at.getTime()) ? at : null }] : [];
+      });
+      const timed = done.filter((d): d is { p: PlannedMove; at: Date } => d.at !== null);
+      const { unsure: unread } = await prisma.$transaction((tx) => takeMovedUnits(tx, shopId, movedUnits(timed)));
+      // What the arithmetic could not follow is read at the destination (3 points an item), as is
+      // a move answered without its time.
+      for (const { p } of done) {
+        const read = p.ofFo.filter((l) => !timed.some((t) => t.p === p) || unread.some((u) => u.itemId === l.itemId && u.locationId === p.target.id));
+        if (read.length === 0) continue;
+        const at = gidLocation(p.target.shopifyId);
+        unsure.set(at, addItems(unsure.get(at) ?? new Map(), read));
+      }
       for (const [j, p] of chunk.entries()) {
         const r = answer.moves[j];
         if (!r.ok) {
@@ -375,11 +386,6 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
         moved++;
         const original = numericId(p.fo.id);
         await place(p.ofFo, p.target.id, { id: moveIds[j], original, moved: r.movedId ? numericId(r.movedId) : original });
-        const targetGid = gidLocation(p.target.shopifyId);
-        const key = `${channelGid} ${targetGid}`;
-        const group = movedItems.get(key) ?? { from: channelGid, to: targetGid, items: new Map<string, number>() };
-        addItems(group.items, p.ofFo);
-        movedItems.set(key, group);
       }
       if (restore && answer.restore) {
         const r = answer.restore;
@@ -395,7 +401,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
       for (const id of reread.values()) touched.add(id);
     }
   }
-  for (const g of movedItems.values()) await refreshLevelsFromShopify(prisma, shopId, client, g.items, { from: g.from, to: g.to });
+  for (const [at, items] of unsure) await refreshLevelsFromShopify(prisma, shopId, client, items, { at });
   if (moved > 0) await pruneOwnMoves(prisma, shopId);
   await requestRecomputes(deps, shopId, touched);
   return moved;
@@ -408,6 +414,35 @@ interface PlannedMove {
   target: { id: number; shopifyId: bigint };
 }
 
+/** The units a move carries, per item of ours: what its fulfillment order's lines still hold. */
+function unitsOf(p: PlannedMove): Map<number, number> {
+  const byGid = addItems(new Map(), p.ofFo);
+  const units = new Map<number, number>();
+  for (const l of p.fo.lines) {
+    const itemId = l.inventoryItemId === null ? undefined : byGid.get(l.inventoryItemId);
+    if (itemId !== undefined && l.remainingQuantity > 0) units.set(itemId, (units.get(itemId) ?? 0) + l.remainingQuantity);
+  }
+  return units;
+}
+
+/** Moves Shopify made (at its time) → the units each destination's `available` gave, per item. */
+function movedUnits(moves: { p: PlannedMove; at: Date }[]): MovedUnits[] {
+  const out = new Map<string, MovedUnits>();
+  for (const { p, at } of moves) {
+    for (const [itemId, units] of unitsOf(p)) {
+      const key = `${itemId} ${p.target.id}`;
+      const m = out.get(key);
+      if (!m) out.set(key, { itemId, locationId: p.target.id, units, first: at, last: at });
+      else {
+        m.units += units;
+        if (at < m.first) m.first = at;
+        if (at > m.last) m.last = at;
+      }
+    }
+  }
+  return [...out.values()];
+}
+
 /**
  * The delta that takes back, at the channel location, the units these moves return to its
  * `available`: per item, minus what the fulfillment orders' lines still hold. On record as a
@@ -415,13 +450,7 @@ interface PlannedMove {
  */
 async function restoreJob(prisma: PrismaClient, shopId: number, channelLocationId: number, channelId: number, moves: PlannedMove[]): Promise<JobWithEntries | null> {
   const returned = new Map<number, number>();
-  for (const p of moves) {
-    const byGid = addItems(new Map(), p.ofFo);
-    for (const l of p.fo.lines) {
-      const itemId = l.inventoryItemId === null ? undefined : byGid.get(l.inventoryItemId);
-      if (itemId !== undefined && l.remainingQuantity > 0) returned.set(itemId, (returned.get(itemId) ?? 0) + l.remainingQuantity);
-    }
-  }
+  for (const p of moves) for (const [itemId, units] of unitsOf(p)) returned.set(itemId, (returned.get(itemId) ?? 0) + units);
   if (returned.size === 0) return null;
   const entries = [...returned].map(([itemId, units]) => ({ itemId, locationId: channelLocationId, channelId, delta: -units }));
   const id = await prisma.$transaction((tx) => createDeltaJob(tx, shopId, { actor: ROUTE_ACTOR, cause: "fulfillment orders moved off the channel location: the units they returned to it taken back" }, entries));

@@ -18,7 +18,9 @@ import type { UserError } from "../errors";
 /** Moves in one call (12 points each requested; Shopify refuses a call above 1,000). */
 export const MOVES_PER_CALL = 20;
 
-const MOVE_SELECTION = "movedFulfillmentOrder { id } userErrors { field message }";
+// updatedAt (a scalar: no cost) is when Shopify made the move, on Shopify's clock: the caller tells
+// by it whether the destination's level it holds was read before or after the move.
+const MOVE_SELECTION = "movedFulfillmentOrder { id updatedAt } userErrors { field message }";
 
 /** The document for `n` moves (variables $id0/$to0 …), with the restore write unless `restore` is false. */
 export function documentFor(n: number, restore: boolean): string {
@@ -47,14 +49,14 @@ export interface MoveRequest {
 }
 
 export interface MovesResult {
-  /** Per request, in order: the moved fulfillment order's id, or Shopify's refusal. */
-  moves: ({ ok: true; movedId: string | null } | { ok: false; userErrors: UserError[] })[];
+  /** Per request, in order: the moved fulfillment order's id and when Shopify moved it, or Shopify's refusal. */
+  moves: ({ ok: true; movedId: string | null; movedAt: string | null } | { ok: false; userErrors: UserError[] })[];
   /** The restore write: null when none was sent. */
   restore: { ok: true; createdAt: string | null } | { ok: false; userErrors: UserError[] } | null;
   stats: CallStats;
 }
 
-type MovePayload = { movedFulfillmentOrder: { id: string } | null; userErrors: UserError[] };
+type MovePayload = { movedFulfillmentOrder: { id: string; updatedAt: string | null } | null; userErrors: UserError[] };
 type RestorePayload = { inventoryAdjustmentGroup: { createdAt: string } | null; userErrors: UserError[] };
 
 export async function fulfillmentOrdersMove(
@@ -75,7 +77,7 @@ export async function fulfillmentOrdersMove(
   return {
     moves: moves.map((_, i) => {
       const p = data[`m${i}`] as MovePayload;
-      return p.userErrors.length > 0 ? { ok: false, userErrors: p.userErrors } : { ok: true, movedId: p.movedFulfillmentOrder?.id ?? null };
+      return p.userErrors.length > 0 ? { ok: false, userErrors: p.userErrors } : { ok: true, movedId: p.movedFulfillmentOrder?.id ?? null, movedAt: p.movedFulfillmentOrder?.updatedAt ?? null };
     }),
     restore: restore
       ? (() => {

@@ -74,14 +74,29 @@ async function amazonOrders(domain: string, shopId: number, ids: number[]) {
   expect(lines.map((l) => l.assignedLocationId)).toEqual(ids.map(() => null));
 }
 
+/** Our stored available of TEE-BLK-M (item 9001) at a location. */
+async function availableAt(shopId: number, locationId: number) {
+  const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId: 9001n } } });
+  return prisma.inventoryLevel.findUniqueOrThrow({ where: { shopId_itemId_locationId_name: { shopId, itemId: item.id, locationId, name: "available" } } });
+}
+
+/** Our copy of TEE-BLK-M's available at 101 as a sync leaves it (this harness installs without one). */
+async function holdCopyAt101(domain: string, shopId: number, locationId: number) {
+  const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId: 9001n } } });
+  const level = h.double.levels(domain).find((l) => l.sku === "TEE-BLK-M" && l.location === 101)!;
+  await prisma.inventoryLevel.create({ data: { shopId, itemId: item.id, locationId, name: "available", quantity: level.available, shopifyUpdatedAt: new Date(h.clock) } });
+}
+
 const linesOf = (shopId: number, orderId: number) => prisma.orderLine.findMany({ where: { shopId, order: { shopifyId: BigInt(orderId) } } });
 
 describe("routing channel-location orders", () => {
-  it("reads several orders' fulfillment orders in one call, moves them in one call that keeps the channel location's available, and re-reads only the two locations a move changed", async () => {
+  it("reads several orders' fulfillment orders in one call, moves them in one call that keeps the channel location's available, and follows the destination's available without a read", async () => {
     const { domain, shop, l101, l901 } = await newShop();
     await amazonOrders(domain, shop.id, [6501, 6502, 6503, 6504]);
+    await holdCopyAt101(domain, shop.id, l101.id);
     const shown = () => h.double.levels(domain).find((l) => l.sku === "TEE-BLK-M" && l.location === 901)!.available;
     const afterSales = shown();
+    tick();
 
     const routed = await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain));
 
@@ -102,18 +117,17 @@ describe("routing channel-location orders", () => {
     const history = h.double.calls(domain).inventory.filter((c) => c.referenceDocumentUri === `gid://ringfence/PushJob/${restore.id}` && c.name === "available");
     expect(history.map((c) => [c.locationId, c.name, c.delta])).toEqual([[901, "available", -4]]);
     for (const id of [6501, 6502, 6503, 6504]) expect((await linesOf(shop.id, id)).map((l) => l.assignedLocationId)).toEqual([l101.id]);
-    // Both ends of the moves re-read in one call; never every location and every quantity name.
+    // The four units left 101's available for its committed: our copy follows by arithmetic (our
+    // copy was older than the moves), no level is read.
     expect(calls(domain, "InventoryQuantities")).toHaveLength(0);
-    const reread = calls(domain, "InventoryLevelsAfterMove");
-    expect(reread).toHaveLength(1);
-    expect(reread[0].variables).toMatchObject({ from: "gid://shopify/Location/901", to: "gid://shopify/Location/101", names: ["available", "committed"] });
-    const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
-    const level = async (locationId: number, name: string) =>
-      (await prisma.inventoryLevel.findUnique({ where: { shopId_itemId_locationId_name: { shopId: shop.id, itemId: item.id, locationId, name } } }))?.quantity;
-    expect(await level(l901.id, "committed")).toBe(0);
-    expect(await level(l901.id, "available")).toBe(afterSales);
-    expect(await level(l101.id, "committed")).toBe(4);
-    expect(await level(l101.id, "available")).toBe(36);
+    expect(calls(domain, "InventoryLevelsAt")).toHaveLength(0);
+    const at101 = await availableAt(shop.id, l101.id);
+    expect(at101.quantity).toBe(36);
+    expect(h.double.levels(domain).find((l) => l.sku === "TEE-BLK-M" && l.location === 101)!.available).toBe(36);
+    expect((await availableAt(shop.id, l901.id)).quantity).toBe(afterSales);
+    // Its time is not moved forward: the inventory_levels/update the moves caused still applies.
+    const movedAt = h.double.calls(domain).inventory.find((c) => c.reason === "fulfillment_order_moved" && c.locationId === 101 && c.name === "available")!.at;
+    expect(at101.shopifyUpdatedAt!.getTime()).toBeLessThan(movedAt);
     // Each move is on record for the webhook it causes.
     expect(await prisma.routedMove.count({ where: { shopId: shop.id } })).toBe(4);
     // Nothing left to route: no read at all the next time.
@@ -229,6 +243,61 @@ describe("routing channel-location orders", () => {
     expect((await prisma.order.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: 6681n } })).tags).toContain("gift");
   });
 
+  it("the destination's level is read where we hold none or cannot tell it from the move's own, and left alone where it is newer", async () => {
+    const { domain, shop, l101 } = await newShop();
+    const reads = () => calls(domain, "InventoryLevelsAt").map((c) => c.variables?.location);
+    const theirs = () => h.double.levels(domain).find((l) => l.sku === "TEE-BLK-M" && l.location === 101)!.available;
+    // No copy of 101's level: nothing to take the unit from, so it is read.
+    await amazonOrders(domain, shop.id, [6701]);
+    tick();
+    expect(await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain))).toBe(1);
+    expect(reads()).toEqual(["gid://shopify/Location/101"]);
+    expect((await availableAt(shop.id, l101.id)).quantity).toBe(39);
+
+    /** A client whose move answers arrive after `meanwhile` ran (Shopify's webhooks can be faster than our read of its answer). */
+    const slowAnswers = (meanwhile: (from: number) => Promise<void>) => {
+      const base = fetchTransport({ accessToken: sessionTokenLookup(prisma), adminOrigin: h.double.url });
+      return createAdminClient({
+        shop: domain,
+        transport: async (req) => {
+          const from = lastSeq(domain);
+          const res = await base(req);
+          if (req.query.includes("fulfillmentOrderMove(")) await meanwhile(from);
+          return res;
+        },
+      });
+    };
+    const levelUpdates = (from: number) => produced(domain, from).filter((d) => d.topic === "inventory_levels/update");
+
+    // The move's own inventory_levels/update applied first: stamped with the move's time, so our
+    // copy may or may not hold the move (Shopify stamps whole seconds): read, never taken twice.
+    await amazonOrders(domain, shop.id, [6702]);
+    tick();
+    const early = slowAnswers(async (from) => {
+      await deliver(domain, levelUpdates(from));
+      await drain(shop.id);
+    });
+    expect(await routeChannelOrders({ prisma }, shop.id, early)).toBe(1);
+    expect(reads()).toHaveLength(2);
+    expect((await availableAt(shop.id, l101.id)).quantity).toBe(38);
+
+    // A sale at 101 a second after the move, applied first: our copy is newer than the move and
+    // holds it already. Left as it is, and nothing read.
+    await amazonOrders(domain, shop.id, [6703]);
+    tick();
+    const later = slowAnswers(async () => {
+      tick();
+      const from = lastSeq(domain);
+      expect(h.double.order({ shop: domain, id: 6704, sourceName: "web", location: 101, lines: [{ sku: "TEE-BLK-M", qty: 1 }] }).accepted).toBe(true);
+      await deliver(domain, levelUpdates(from));
+      await drain(shop.id);
+    });
+    expect(await routeChannelOrders({ prisma }, shop.id, later)).toBe(1);
+    expect(reads()).toHaveLength(2);
+    expect(theirs()).toBe(36);
+    expect((await availableAt(shop.id, l101.id)).quantity).toBe(36);
+  });
+
   it("a move Shopify refuses leaves no record behind", async () => {
     const { domain, shop } = await newShop();
     await amazonOrders(domain, shop.id, [6661]);
@@ -282,13 +351,15 @@ describe("routing channel-location orders", () => {
   });
 
   it("routing's delta write is never resent blind: the next route run marks one left sent failed and re-reads its items", async () => {
-    const { domain, shop, l901 } = await newShop();
+    const { domain, shop, l101, l901 } = await newShop();
     await amazonOrders(domain, shop.id, [6901]);
+    await holdCopyAt101(domain, shop.id, l101.id);
     const item = await prisma.inventoryItem.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 9001n } } });
     const id = await prisma.$transaction((tx) => createDeltaJob(tx, shop.id, { actor: ROUTE_ACTOR, cause: "test" }, [{ itemId: item.id, locationId: l901.id, channelId: null, delta: -1 }]));
     // Sent alone, without the moves it undoes, it would take units that are there: the push service never takes it.
     expect(await inFlightJobIds(prisma, shop.id)).not.toContain(id);
     // The next route run (its route job died, and was retried): marked failed, the item re-read at 901.
+    tick();
     const reads = calls(domain, "InventoryLevelsAt").length;
     await routeChannelOrders({ prisma }, shop.id, adminForShop(prisma, domain));
     expect((await prisma.pushJob.findUniqueOrThrow({ where: { id } })).status).toBe("failed");
