@@ -30,6 +30,11 @@ describe("parseEnv", () => {
     expect(env.QUEUE_PREFIX).toBe("ringfence");
     expect(env.PORT).toBeUndefined();
     expect(env.SHOPIFY_ADMIN_ORIGIN).toBeUndefined();
+    expect(env.WORKER_QUEUES).toBeUndefined();
+  });
+
+  it("names a queue WORKER_QUEUES lists that does not exist", () => {
+    expect(errorOf({ ...good, WORKER_QUEUES: "route,routing" }).issues[0]).toMatch(/^WORKER_QUEUES: must be a comma-separated list of queues \(webhooks, .*\), unknown: "routing"$/);
   });
 
   it("parses the optional variables", () => {
@@ -41,6 +46,7 @@ describe("parseEnv", () => {
       PORT: "3000",
       LOG_LEVEL: "DEBUG",
       WORKER_CONCURRENCY: "8",
+      WORKER_QUEUES: "route, push,route",
       DEMO_MODE: "yes",
       QUEUE_PREFIX: "rf-test_1",
     });
@@ -51,6 +57,7 @@ describe("parseEnv", () => {
       PORT: 3000,
       LOG_LEVEL: "debug",
       WORKER_CONCURRENCY: 8,
+      WORKER_QUEUES: ["route", "push"],
       DEMO_MODE: true,
       QUEUE_PREFIX: "rf-test_1",
     });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { QUEUE_NAMES, type QueueName } from "./jobs/contract";
 
 /**
  * The scopes declared in shopify.app.toml (`[access_scopes]`). With Shopify-managed installation
@@ -147,6 +148,23 @@ const schema = z.object({
       .default("info"),
   ),
   WORKER_CONCURRENCY: integer("jobs one worker process runs at once per queue", 1, 1000),
+  WORKER_QUEUES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((value) => value.split(",").map((s) => s.trim()))
+      .superRefine((names, ctx) => {
+        const bad = names.filter((n) => !(QUEUE_NAMES as string[]).includes(n));
+        if (bad.length > 0) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `must be a comma-separated list of queues (${QUEUE_NAMES.join(", ")}), unknown: ${bad.map(shown).join(", ")}`,
+          });
+        }
+      })
+      .transform((names) => [...new Set(names)] as QueueName[])
+      .optional(),
+  ),
   DEMO_MODE: z.preprocess(
     blankToUndefined,
     z

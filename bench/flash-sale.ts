@@ -1,5 +1,5 @@
 /**
- * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
+ * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--dedicated QUEUES|none] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
  *
  * A flash sale through the real stack (scripts/lib/stack.ts: app server, worker processes,
  * PostgreSQL, Redis) and the Shopify test double, with faults on (duplicates, reordering), and the
@@ -15,6 +15,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { QUEUE_NAMES, type QueueName } from "../app/jobs/contract";
 import { loadItem } from "../app/models/availability.server";
 import type { RawDb } from "../app/raw-db.server";
 import type { NumberedLine } from "../scripts/lib/replay-files";
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string" },
     "stress-seconds": { type: "string" },
     workers: { type: "string", default: "2" },
+    dedicated: { type: "string", default: "route" },
     "max-drain-seconds": { type: "string" },
     seed: { type: "string", default: "42" },
     calls: { type: "string" },
@@ -50,6 +52,17 @@ const num = (v: string | undefined, fallback: number, name: string) => {
   return n;
 };
 
+function queuesArg(v: string | undefined): QueueName[] {
+  if (!v || v === "none") return [];
+  const names = v.split(",").map((q) => q.trim());
+  const bad = names.filter((q) => !(QUEUE_NAMES as string[]).includes(q));
+  if (bad.length > 0) {
+    process.stderr.write(`--dedicated: must be "none" or a comma-separated list of queues (${QUEUE_NAMES.join(", ")}), unknown: ${bad.join(", ")}\n`);
+    process.exit(2);
+  }
+  return names as QueueName[];
+}
+
 const params = {
   mode: args.quick ? "quick" : "full",
   ordersPerMinute: num(args["orders-per-minute"], 1000, "orders-per-minute"),
@@ -60,6 +73,8 @@ const params = {
   stressOrdersPerMinute: 10_000,
   stressSeconds: num(args["stress-seconds"], args.quick ? 0 : 30, "stress-seconds"),
   workers: num(args.workers, 2, "workers"),
+  // Plus one worker process for these queues only (WORKER_QUEUES), as deployed: see the README.
+  dedicated: queuesArg(args.dedicated),
   seed: num(args.seed, 42, "seed"),
   restoreRate: 100,
   faults: { duplicate: 0.1, reorderWindow: 8 },
@@ -186,7 +201,7 @@ async function main(): Promise<void> {
   out(`machine: ${cpus[0]?.model ?? "unknown cpu"}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
   out(`parameters: ${JSON.stringify(params)}`);
 
-  const stack = await startStack({ workers: params.workers, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency } } });
+  const stack = await startStack({ workers: params.workers, dedicated: params.dedicated, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency } } });
   const stopOnSignal = () => void stack.close().finally(() => process.exit(130));
   process.on("SIGINT", stopOnSignal);
   process.on("SIGTERM", stopOnSignal);

@@ -1,6 +1,6 @@
 /**
- * The worker process (`npm run worker`): consumes every queue in workers/processors/index.ts.
- * Stateless; run as many as needed against the same Redis and PostgreSQL.
+ * The worker process (`npm run worker`): consumes every queue in workers/processors/index.ts, or
+ * those WORKER_QUEUES names. Stateless; run as many as needed against the same Redis and PostgreSQL.
  */
 import prisma, { disconnectDb } from "../app/db.server";
 import { createRawPool } from "../app/raw-db.server";
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     void stop("uncaughtException", 1);
   });
 
-  const names = registerAll(registrar, processors);
+  const names = registerAll(registrar, processors, config.WORKER_QUEUES);
   await Promise.all(registrar.workers.map((w) => w.waitUntilReady()));
   log.info("worker ready", { queues: names, prefix: config.QUEUE_PREFIX });
 }

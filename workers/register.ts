@@ -73,9 +73,12 @@ export function createRegistrar(deps: {
   return { register, workers };
 }
 
-/** Registers every processor of a registry (workers/processors/index.ts). */
-export function registerAll(registrar: Registrar, registry: ProcessorRegistry): QueueName[] {
-  const names = Object.keys(registry) as QueueName[];
+/**
+ * Registers the processors of a registry (workers/processors/index.ts): every queue, or only
+ * `only` (WORKER_QUEUES: a process kept for the queues whose latency matters, see the README).
+ */
+export function registerAll(registrar: Registrar, registry: ProcessorRegistry, only?: readonly QueueName[]): QueueName[] {
+  const names = (Object.keys(registry) as QueueName[]).filter((name) => !only || only.includes(name));
   for (const name of names) {
     registrar.register(name, registry[name] as Processor<typeof name>);
   }

@@ -27,8 +27,13 @@ import { startRedis, type RedisHandle } from "./redis";
  */
 
 export interface StackOptions {
-  /** Worker processes (default 1). */
+  /** Worker processes (default 1), for every queue but the `dedicated` ones. */
   workers?: number;
+  /**
+   * Queues served by a process of their own (WORKER_QUEUES), as a deployment keeps the queues
+   * whose latency matters apart from the bulk of the work (README, "Running the workers").
+   */
+  dedicated?: QueueName[];
   /** Options for the double (restoreRate, webhooks, productUpdateWebhooks, ...). */
   double?: Partial<ShopifyDoubleOptions>;
   apiKey?: string;
@@ -79,7 +84,8 @@ export interface Stack {
   workers: WorkerProcess[];
   /** The environment given to the app server and workers. */
   env: Record<string, string>;
-  startWorker(): Promise<WorkerProcess>;
+  /** Starts one more worker process: for the given queues, by default those of the `workers`. */
+  startWorker(queues?: QueueName[]): Promise<WorkerProcess>;
   /** Sends a signal (default SIGKILL) to a worker and waits for it to exit; it is removed from `workers`. */
   killWorker(worker: WorkerProcess, signal?: NodeJS.Signals): Promise<void>;
   /** Only when this stack started Redis: stop it (losing its data unless keepData) and start it again. */
@@ -312,12 +318,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const workers: WorkerProcess[] = [];
     let workerIndex = 0;
-    const startWorker = async (): Promise<WorkerProcess> => {
+    const dedicated = options.dedicated ?? [];
+    const general = QUEUE_NAMES.filter((q) => !dedicated.includes(q));
+    const startWorker = async (queues: QueueName[] = general): Promise<WorkerProcess> => {
       const output: string[] = [];
       const child = spawn(process.execPath, [...profileArgs("worker"), "--import", "tsx", path.join(REPO_ROOT, "workers/index.ts")], {
         cwd: REPO_ROOT,
         // Readiness is read from the "worker ready" info line, so workers log at info at least.
-        env: { ...env, LOG_LEVEL: env.LOG_LEVEL === "debug" ? "debug" : "info" } as unknown as NodeJS.ProcessEnv,
+        env: {
+          ...env,
+          LOG_LEVEL: env.LOG_LEVEL === "debug" ? "debug" : "info",
+          ...(queues.length < QUEUE_NAMES.length ? { WORKER_QUEUES: queues.join(",") } : {}),
+        } as unknown as NodeJS.ProcessEnv,
         stdio: ["ignore", "pipe", "pipe"],
       });
       trackChild(child);
@@ -342,8 +354,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       workers.push(w);
       return w;
     };
-    await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker()));
-    log(`[stack] ${workers.length} worker process(es) ready`);
+    await Promise.all([...Array.from({ length: options.workers ?? 1 }, () => startWorker()), ...(dedicated.length > 0 ? [startWorker(dedicated)] : [])]);
+    log(`[stack] ${workers.length} worker process(es) ready${dedicated.length > 0 ? ` (one for ${dedicated.join(", ")} only)` : ""}`);
 
     const installed = new Map<string, number>();
 

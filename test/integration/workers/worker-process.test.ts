@@ -143,6 +143,20 @@ describe("worker process", () => {
     expect(worker.lines.filter((l) => l.level === "error")).toEqual([]);
   });
 
+  it("with WORKER_QUEUES consumes only those queues", async () => {
+    const worker = startWorker({ ...baseEnv, WORKER_QUEUES: "route,push" });
+    started.push(worker);
+    const ready = await worker.waitFor("worker ready");
+    expect([...(ready.queues as string[])].sort()).toEqual(["push", "route"]);
+    // A health job stays waiting: nothing in this process takes it.
+    const job = await producer.enqueue("health", { nonce: randomUUID() });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await job.getState()).toBe("waiting");
+    await job.remove();
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toMatchObject({ code: 0 });
+  });
+
   it("refuses to start without REDIS_URL, naming it", async () => {
     const { REDIS_URL: _omitted, ...env } = baseEnv;
     const worker = startWorker(env);
