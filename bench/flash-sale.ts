@@ -17,6 +17,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { QUEUE_NAMES, type QueueName } from "../app/jobs/contract";
 import { loadItem } from "../app/models/availability.server";
+import { linesToRoute } from "../app/models/routing.server";
 import type { RawDb } from "../app/raw-db.server";
 import type { NumberedLine } from "../scripts/lib/replay-files";
 import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
@@ -332,15 +333,23 @@ async function dumpStatements(stack: Stack): Promise<void> {
   let plan: { "QUERY PLAN": string }[] = [];
   const explain: RawDb = {
     $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
-      const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...values);
+      // A tagged template's strings, or an already built Prisma.Sql (Prisma.Sql is a type only at run time here).
+      const sql = Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...values) : (query as Prisma.Sql);
       plan = await stack.prisma.$queryRaw(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${sql}`);
       return [] as T;
     },
     $executeRaw: async () => 0,
   };
-  await loadItem(explain, hot[0].shopId, hot[0].itemId).catch(() => undefined);
+  await loadItem(explain, hot[0].shopId, hot[0].itemId).catch((e) => log(`[bench] explain failed: ${(e as Error).message}`));
   log(`[bench] loadItem of item ${hot[0].itemId} (${hot[0].n} order lines):`);
   for (const r of plan) log(`  ${r["QUERY PLAN"]}`);
+  // A route run's read of what may need moving, for each channel published to a location.
+  const channels = await stack.prisma.channel.findMany({ where: { shopId: hot[0].shopId, publishKind: "location", publishLocationId: { not: null } } });
+  for (const ch of channels) {
+    await linesToRoute(explain, ch.shopId, ch.publishLocationId!, ch.id).catch((e) => log(`[bench] explain failed: ${(e as Error).message}`));
+    log(`[bench] linesToRoute of channel ${ch.key}:`);
+    for (const r of plan) log(`  ${r["QUERY PLAN"]}`);
+  }
 }
 
 main().then(

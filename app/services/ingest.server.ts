@@ -9,10 +9,10 @@ import { laneOf } from "./inbox-lanes";
 import { sharedRawPool, type RawDb } from "../raw-db.server";
 
 /**
- * The one webhook handler behind every `webhooks.*` route: verify → record → enqueue → 200, in
+ * The one webhook handler behind every `webhooks.*` route: verify → record → 200 → enqueue, in
  * milliseconds (no Shopify call, no engine work). The inbox row is durable before the 200, so a
- * delivery Shopify saw accepted is never lost: if Redis is down the job is not enqueued, and the
- * sweeper enqueues the row later.
+ * delivery Shopify saw accepted is never lost; the job is enqueued as the answer goes out, and if
+ * Redis is down (or the process dies first) the sweeper enqueues the row later.
  * - Bad HMAC: authenticate.webhook answers 401 and nothing is written (405 for non-POST, 400 for
  *   missing headers).
  * - Duplicate X-Shopify-Webhook-Id: 200, nothing changes (INSERT ... ON CONFLICT DO NOTHING).
@@ -28,7 +28,7 @@ export interface IngestDeps {
   db: RawDb;
   producer: () => Pick<Producer, "enqueue">;
   log: Logger;
-  /** Longest the route waits for Redis before answering anyway (the sweeper catches up). */
+  /** Longest an enqueue waits for Redis before giving up and logging (the sweeper catches up). */
   enqueueTimeoutMs: number;
 }
 
@@ -85,7 +85,7 @@ export interface VerifiedDelivery {
   payload: unknown;
 }
 
-/** Records an authenticated delivery once and enqueues it; never throws for Redis trouble. */
+/** Records an authenticated delivery once and starts its enqueue (not awaited); never throws for Redis trouble. */
 export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<IngestOutcome> {
   const { log } = deps;
   const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
@@ -114,15 +114,18 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
   }
   if (!inserted.inserted && inserted.status !== "received") return "duplicate";
   // A laned delivery wakes its lane's drain (a no-op while one is waiting); others get a job each.
-  await enqueue(deps, shopId, inserted.id, lane === null ? { shopId, inboxId: inserted.id } : { shopId, lane });
+  // The row is durable, so Shopify is answered without waiting for Redis: the job is sent right
+  // after, and one that never gets there (Redis down, the process killed) is the sweeper's.
+  const producer = deps.producer();
+  void enqueue(deps, producer, shopId, inserted.id, lane === null ? { shopId, inboxId: inserted.id } : { shopId, lane });
   return inserted.inserted ? "recorded" : "duplicate";
 }
 
-async function enqueue(deps: IngestDeps, shopId: number, inboxId: number, job: PayloadOf<"webhooks">): Promise<void> {
+async function enqueue(deps: IngestDeps, producer: Pick<Producer, "enqueue">, shopId: number, inboxId: number, job: PayloadOf<"webhooks">): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      deps.producer().enqueue("webhooks", job),
+      producer.enqueue("webhooks", job),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer from Redis in ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
       }),

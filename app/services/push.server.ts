@@ -20,7 +20,7 @@ import {
   type JobWithEntries,
 } from "../models/pushes.server";
 import { takeMovedUnits, type MovedUnits } from "../models/inventory.server";
-import { confirmOwnMove, dropOwnMove, pruneOwnMoves, recordOwnMove } from "../models/routing.server";
+import { confirmOwnMove, dropOwnMove, linesToRoute, pruneOwnMoves, recordOwnMove } from "../models/routing.server";
 import type { AdminClient } from "../shopify/client";
 import { isTerminal, ShopifyUserError } from "../shopify/errors";
 import { fulfillmentOrdersMove, MOVES_PER_CALL, type RestoreInput } from "../shopify/operations/fulfillment-orders-move";
@@ -30,6 +30,7 @@ import { readLevelsAt } from "../shopify/operations/inventory-levels-at";
 import { inventorySetQuantities, type SetQuantitiesInput } from "../shopify/operations/inventory-set-quantities";
 import { ordersFulfillmentOrders, type FulfillmentOrderView } from "../shopify/operations/order-fulfillment-orders";
 import { adminForShop } from "../shopify/transport.server";
+import type { RawPool } from "../raw-db.server";
 import { recomputeItem } from "./availability.server";
 import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from "./recompute-outbox.server";
 
@@ -42,6 +43,8 @@ import { enqueueRecomputeWith, enqueueRequested, recordRecomputeRequests } from 
 
 export interface PushDeps {
   prisma: PrismaClient;
+  /** The worker's own `pg` pool for routing's reads (app/raw-db.server.ts); absent, they go through `prisma`. */
+  raw?: RawPool;
   adminFor?: (shop: string) => AdminClient;
   producer?: Pick<Producer, "enqueue">;
   log?: Logger;
@@ -285,15 +288,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
     const channelLocation = ch.publishLocation;
     if (facilities.length === 0 || !channelLocation) continue;
     const channelGid = gidLocation(channelLocation.shopifyId);
-    const lines = await prisma.orderLine.findMany({
-      where: {
-        shopId,
-        openQuantity: { gt: 0 },
-        order: { cancelledAt: null, shopId },
-        OR: [{ assignedLocationId: channelLocation.id }, { assignedLocationId: null, order: { channelId: ch.id } }],
-      },
-      include: { order: { select: { id: true, shopifyId: true } }, item: { select: { shopifyId: true } } },
-    });
+    const lines = await linesToRoute(deps.raw ?? prisma, shopId, channelLocation.id, ch.id);
     if (lines.length === 0) continue;
     const orders = new Map(lines.map((l) => [l.order.id, l.order.shopifyId]));
     const { byOrder, truncated } = await ordersFulfillmentOrders(client, [...orders.values()].map((id) => `gid://shopify/Order/${id}`));
