@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { QUEUE_NAMES, type QueueName } from "./jobs/contract";
+import { isQueueName, QUEUE_NAMES, type QueueName } from "./jobs/contract";
 
 /**
  * The scopes declared in shopify.app.toml (`[access_scopes]`). With Shopify-managed installation
@@ -154,7 +154,7 @@ const schema = z.object({
       .string()
       .transform((value) => value.split(",").map((s) => s.trim()))
       .superRefine((names, ctx) => {
-        const bad = names.filter((n) => !(QUEUE_NAMES as string[]).includes(n));
+        const bad = names.filter((n) => !isQueueName(n));
         if (bad.length > 0) {
           ctx.addIssue({
             code: z.ZodIssueCode.custom,

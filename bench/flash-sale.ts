@@ -15,7 +15,7 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { QUEUE_NAMES, type QueueName } from "../app/jobs/contract";
+import { isQueueName, QUEUE_NAMES, type QueueName } from "../app/jobs/contract";
 import { loadItem } from "../app/models/availability.server";
 import { linesToRoute } from "../app/models/routing.server";
 import type { RawDb } from "../app/raw-db.server";
@@ -56,7 +56,7 @@ const num = (v: string | undefined, fallback: number, name: string) => {
 function queuesArg(v: string | undefined): QueueName[] {
   if (!v || v === "none") return [];
   const names = v.split(",").map((q) => q.trim());
-  const bad = names.filter((q) => !(QUEUE_NAMES as string[]).includes(q));
+  const bad = names.filter((q) => !isQueueName(q));
   if (bad.length > 0) {
     process.stderr.write(`--dedicated: must be "none" or a comma-separated list of queues (${QUEUE_NAMES.join(", ")}), unknown: ${bad.join(", ")}\n`);
     process.exit(2);

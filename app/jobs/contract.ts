@@ -133,6 +133,8 @@ export type JobNameOf<Q extends QueueName> = (typeof queues)[Q]["job"];
 
 export const QUEUE_NAMES = Object.keys(queues) as QueueName[];
 
+export const isQueueName = (name: string): name is QueueName => (QUEUE_NAMES as string[]).includes(name);
+
 export class PayloadError extends Error {
   constructor(
     readonly queue: string,

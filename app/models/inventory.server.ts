@@ -98,11 +98,11 @@ export interface MovedUnits {
  * move causes, still replaces it when it arrives. A level stored after the last move already
  * reflects it (its webhook came first): left as it is. One stored at a time within the moves
  * cannot be told apart (Shopify's timestamps have whole seconds), and a level we do not have
- * cannot be taken from: both are returned for the caller to read. Call inside a transaction: the
+ * cannot be taken from: both are returned, for the caller to read. Call inside a transaction: the
  * rows are locked in the order a lane batch takes them (item, then location, by Shopify id).
  */
-export async function takeMovedUnits(db: Db, shopId: number, moved: MovedUnits[]): Promise<{ taken: MovedUnits[]; unsure: MovedUnits[] }> {
-  if (moved.length === 0) return { taken: [], unsure: [] };
+export async function takeMovedUnits(db: Db, shopId: number, moved: MovedUnits[]): Promise<MovedUnits[]> {
+  if (moved.length === 0) return [];
   const rows = await db.$queryRaw<{ id: number; itemId: number; locationId: number; at: Date | null }[]>`
     SELECT v.id, v."itemId", v."locationId", v."shopifyUpdatedAt" AS at
     FROM inventory_levels v
@@ -114,16 +114,13 @@ export async function takeMovedUnits(db: Db, shopId: number, moved: MovedUnits[]
     ORDER BY i."shopifyId", l."shopifyId"
     FOR UPDATE OF v`;
   const stored = new Map(rows.map((r) => [`${r.itemId} ${r.locationId}`, r]));
-  const taken: MovedUnits[] = [];
   const unsure: MovedUnits[] = [];
   const updates: { id: number; units: number }[] = [];
   for (const m of moved) {
     const row = stored.get(`${m.itemId} ${m.locationId}`);
     if (!row) unsure.push(m);
-    else if (row.at === null || row.at.getTime() < m.first.getTime()) {
-      taken.push(m);
-      updates.push({ id: row.id, units: m.units });
-    } else if (row.at.getTime() <= m.last.getTime()) unsure.push(m);
+    else if (row.at === null || row.at.getTime() < m.first.getTime()) updates.push({ id: row.id, units: m.units });
+    else if (row.at.getTime() <= m.last.getTime()) unsure.push(m);
   }
   if (updates.length > 0) {
     await db.$executeRaw`
@@ -131,5 +128,5 @@ export async function takeMovedUnits(db: Db, shopId: number, moved: MovedUnits[]
       FROM unnest(${updates.map((u) => u.id)}::int[], ${updates.map((u) => u.units)}::int[]) AS t(id, units)
       WHERE v.id = t.id AND v."shopId" = ${shopId}`;
   }
-  return { taken, unsure };
+  return unsure;
 }

@@ -98,7 +98,7 @@ export interface RoutableLine {
 /**
  * A channel's open lines that may sit on its channel location: those assigned there, and those
  * of its orders whose location we do not know yet (orders/* payloads carry none for online
- * orders). Each branch is one range of the (shop, location, open quantity) index, and each line
+ * orders). Each of the two is a range of the (shop, location, open quantity) index, and each line
  * reaches its order by primary key (the LIMIT keeps the planner from turning that lookup into a
  * scan of the channel's orders per line, which it chose on tables grown since their last
  * analyze: 77 ms a run in a flash sale). A run costs the open lines, not the order history.

@@ -360,7 +360,7 @@ export async function routeChannelOrders(deps: PushDeps, shopId: number, client:
         return r.ok ? [{ p, at: at && !Number.isNaN(at.getTime()) ? at : null }] : [];
       });
       const timed = done.filter((d): d is { p: PlannedMove; at: Date } => d.at !== null);
-      const { unsure: unread } = await prisma.$transaction((tx) => takeMovedUnits(tx, shopId, movedUnits(timed)));
+      const unread = await prisma.$transaction((tx) => takeMovedUnits(tx, shopId, movedUnits(timed)));
       // What the arithmetic could not follow is read at the destination (3 points an item), as is
       // a move answered without its time.
       for (const { p } of done) {

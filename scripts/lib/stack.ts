@@ -31,7 +31,7 @@ export interface StackOptions {
   workers?: number;
   /**
    * Queues served by a process of their own (WORKER_QUEUES), as a deployment keeps the queues
-   * whose latency matters apart from the bulk of the work (README, "Running the workers").
+   * whose latency matters apart from the bulk of the work (README, "Running the app and the worker").
    */
   dedicated?: QueueName[];
   /** Options for the double (restoreRate, webhooks, productUpdateWebhooks, ...). */
