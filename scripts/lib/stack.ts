@@ -20,8 +20,8 @@ import { startRedis, type RedisHandle } from "./redis";
 
 /**
  * The whole real stack in one call: PostgreSQL and Redis (reusing DATABASE_URL / REDIS_URL when
- * set), migrations, the Shopify test double, the built Remix app served by remix-serve as a real
- * HTTP server, and N worker processes (`workers/index.ts`). Used by `npm run replay`, the
+ * set), migrations, the Shopify test double, the built Remix app served by scripts/serve.ts
+ * (`npm start`) as a real HTTP server, and N worker processes (`workers/index.ts`). Used by `npm run replay`, the
  * flash-sale benchmark and the end-to-end tests. Everything started here is stopped by close(),
  * also when the process exits early.
  */
@@ -129,7 +129,7 @@ function buildIsStale(): boolean {
  * `remix vite:build` when build/ is missing or older than the sources, then a private copy of
  * build/ for this stack to serve: a rebuild by anyone else (vite empties build/ first) must not
  * pull the files from under a running server. Serialised between processes by flock.
- * Returns the directory to run remix-serve in (it holds build/server and build/client).
+ * Returns the directory to run the app server in (it holds build/server and build/client).
  */
 /**
  * RINGFENCE_CPU_PROFILE_DIR=DIR: the app server and the workers write V8 CPU profiles there when
@@ -142,7 +142,7 @@ function profileArgs(kind: string): string[] {
   if (!dir) return [];
   mkdirSync(path.join(dir, kind), { recursive: true });
   const args = ["--cpu-prof", `--cpu-prof-dir=${path.join(dir, kind)}`];
-  // Node writes the profile on exit, not when killed by a signal: remix-serve is made to exit on
+  // Node writes the profile on exit, not when killed by a signal: the app server is made to exit on
   // SIGTERM (the workers shut down on their own).
   if (kind === "app") args.push(`--import=data:text/javascript,process.once("SIGTERM",()=>process.exit(0))`);
   return args;
@@ -303,7 +303,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
 
     const appOutput: string[] = [];
-    const app = spawn(process.execPath, [...profileArgs("app"), path.join(REPO_ROOT, "node_modules/@remix-run/serve/dist/cli.js"), "./build/server/index.js"], {
+    const app = spawn(process.execPath, [...profileArgs("app"), "--import", "tsx", path.join(REPO_ROOT, "scripts/serve.ts"), "./build/server/index.js"], {
       cwd: serveDir,
       env: { ...env, PORT: String(appPort), HOST: "127.0.0.1" } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],

@@ -38,7 +38,8 @@ export interface ShopifyDoubleOptions {
   requireIdempotency?: boolean;
   /** How long a bulk operation takes to complete (it always completes asynchronously). Default 10 ms. */
   bulkDelayMs?: number;
-  webhooks?: { concurrency?: number; timeoutMs?: number; retries?: number; retryBackoffMs?: number; reorderHoldMs?: number; userAgent?: string };
+  /** senderThread: POST and time deliveries from a thread of their own (see WebhookSettings). */
+  webhooks?: { concurrency?: number; timeoutMs?: number; retries?: number; retryBackoffMs?: number; reorderHoldMs?: number; userAgent?: string; senderThread?: boolean };
   /**
    * Demo only: `GET /{shop}/admin/session_token` answers `{token}`, a fresh session token, as
    * Shopify admin hands one to App Bridge for the logged-in merchant. Default false.
@@ -130,6 +131,7 @@ export async function createShopifyDouble(opts: ShopifyDoubleOptions): Promise<S
       userAgent: opts.webhooks?.userAgent ?? BROWSER_UA,
       topics: opts.topics ?? null,
       now,
+      senderThread: opts.webhooks?.senderThread ?? false,
     },
     opts.webhookUrl ?? null,
   );

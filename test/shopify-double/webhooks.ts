@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import { prng } from "../../scripts/lib/prng";
 export { prng };
 
@@ -24,6 +25,12 @@ export interface WebhookSettings {
   userAgent: string;
   topics: string[] | null;
   now(): number;
+  /**
+   * POST and time deliveries from a thread of their own (sender-thread.mjs) instead of this
+   * process's event loop. Shopify's senders are not in the receiver's machine: a benchmark that
+   * runs the double beside other work sets this so that work's loop delay is not in the latency.
+   */
+  senderThread?: boolean;
 }
 
 export interface Faults {
@@ -86,6 +93,8 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly abort = new AbortController();
   private closed = false;
+  private readonly post: (p: Post) => Promise<PostResult>;
+  private closeSender: () => void = () => undefined;
   baseUrl: string | null;
 
   constructor(
@@ -93,6 +102,13 @@ export class WebhookDispatcher {
     baseUrl: string | null,
   ) {
     this.baseUrl = baseUrl ? baseUrl.replace(/\/$/, "") : null;
+    if (settings.senderThread) {
+      const sender = threadSender();
+      this.post = sender.post;
+      this.closeSender = sender.close;
+    } else {
+      this.post = (p) => postInline(p, this.abort.signal);
+    }
   }
 
   setFaults(f: Partial<Faults>): void {
@@ -244,23 +260,10 @@ export class WebhookDispatcher {
     }
     if (d.attempts.length === 0 && d.delayMs > 0) await this.sleep(d.delayMs);
     if (this.closed) return;
-    const started = performance.now();
     const rec: DeliveryAttempt = { attempt: d.attempts.length + 1, at: this.settings.now(), latencyMs: 0, status: null, error: null };
     d.attempts.push(rec);
-    try {
-      const res = await fetch(`${this.baseUrl}${this.settings.webhookPath(d.topic)}`, {
-        method: "POST",
-        headers: d.headers,
-        body: d.body,
-        redirect: "manual",
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.settings.timeoutMs)]),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      rec.status = res.status;
-    } catch (err) {
-      rec.error = (err as Error).name === "TimeoutError" ? `timed out after ${this.settings.timeoutMs} ms` : (err as Error).message;
-    }
-    rec.latencyMs = performance.now() - started;
+    const answer = await this.post({ url: `${this.baseUrl}${this.settings.webhookPath(d.topic)}`, headers: d.headers, body: d.body, timeoutMs: this.settings.timeoutMs });
+    Object.assign(rec, answer);
     if (this.closed) return;
     if (rec.status !== null && rec.status >= 200 && rec.status < 300) {
       d.status = "accepted";
@@ -340,6 +343,7 @@ export class WebhookDispatcher {
   close(): void {
     this.closed = true;
     this.abort.abort();
+    this.closeSender();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -350,4 +354,55 @@ export class WebhookDispatcher {
       }
     }
   }
+}
+
+interface Post {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+type PostResult = Pick<DeliveryAttempt, "status" | "error" | "latencyMs">;
+
+async function postInline({ url, headers, body, timeoutMs }: Post, abort: AbortSignal): Promise<PostResult> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.any([abort, AbortSignal.timeout(timeoutMs)]) });
+    await res.arrayBuffer().catch(() => undefined);
+    return { status: res.status, error: null, latencyMs: performance.now() - started };
+  } catch (err) {
+    const error = (err as Error).name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : (err as Error).message;
+    return { status: null, error, latencyMs: performance.now() - started };
+  }
+}
+
+/** Deliveries POSTed by sender-thread.mjs; what is in flight when it closes is answered "closed". */
+function threadSender(): { post(p: Post): Promise<PostResult>; close(): void } {
+  const worker = new Worker(new URL("./sender-thread.mjs", import.meta.url));
+  worker.unref();
+  const waiting = new Map<number, (r: PostResult) => void>();
+  let next = 0;
+  const failAll = (error: string) => {
+    for (const resolve of waiting.values()) resolve({ status: null, error, latencyMs: 0 });
+    waiting.clear();
+  };
+  worker.on("message", ({ id, ...result }: PostResult & { id: number }) => {
+    waiting.get(id)?.(result);
+    waiting.delete(id);
+  });
+  worker.on("error", (err) => failAll(`sender thread failed: ${err.message}`));
+  return {
+    post(p) {
+      const id = next++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        worker.postMessage({ id, ...p });
+      });
+    },
+    close() {
+      failAll("closed");
+      void worker.terminate();
+    },
+  };
 }

@@ -7,11 +7,12 @@ import type { Redis } from "ioredis";
 import { createShopifyDouble, hmacBase64, type ShopifyDouble } from "../../shopify-double";
 import type { StoreInput } from "../../shopify-double/store";
 import { uniqueSuffix } from "../../support/factories";
+import { answerWithAction, pathOf } from "../../../scripts/lib/direct-webhooks";
 
 /**
  * The webhook loop in-process: the Shopify test double delivers HMAC-signed webhooks over HTTP to
- * a small server that hands each request to the real Remix route's `action` (the same function
- * remix-serve would call), recorded in real PostgreSQL, queued in real Redis, applied by a real
+ * a small server that hands each request to the real Remix route's `action` (as the production
+ * server, scripts/serve.ts, does), recorded in real PostgreSQL, queued in real Redis, applied by a real
  * BullMQ worker running the registered `webhooks` processor.
  */
 
@@ -95,27 +96,15 @@ export async function post(shop: string, topic: string, payload: unknown, opts: 
   return callAction(topic, signedRequest(shop, topic, payload, opts));
 }
 
-/** An HTTP server routing /webhooks/<topic> to the route actions, on a free port. */
+/** An HTTP server routing /webhooks/<topic> to the route actions as scripts/serve.ts does, on a free port. */
 export async function startWebhookServer(): Promise<{ url: string; close(): Promise<void>; latencies: number[] }> {
   const latencies: number[] = [];
   const server: Server = createServer(async (req, res) => {
     const started = performance.now();
-    try {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const topic = (req.url ?? "").replace(/^\/webhooks\//, "");
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`https://ringfence.test${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) });
-      const response = await callAction(topic, request);
-      res.writeHead(response.status);
-      res.end(await response.text());
-    } catch (error) {
-      res.writeHead(500);
-      res.end(String(error));
-    } finally {
-      latencies.push(performance.now() - started);
-    }
+    const topic = pathOf(req.url ?? "").replace(/^\/webhooks\//, "");
+    const { action } = await routeFor(topic);
+    await answerWithAction(action, req, res);
+    latencies.push(performance.now() - started);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,56 @@
+/**
+ * The production app server (`npm start`): `remix-serve` with one shortcut.
+ *
+ *   tsx scripts/serve.ts [build/server/index.js]      PORT (default 3000), HOST (default all)
+ *
+ * Everything is served as remix-serve serves it (express: compression, build/client and public/
+ * as static files, a morgan access log, then Remix's request handler) except a POST to a
+ * webhook route. Shopify sends ~2 deliveries an order, so at peak they are nearly all of the
+ * traffic, and behind remix-serve each cost ~3 ms of CPU (express's middleware, the access log,
+ * Remix matching the path against every route) where the route's own work (verify, record,
+ * enqueue) is under 1 ms. A POST whose path is a `webhooks.*` route's is handed straight to that
+ * route module's `action`, the function Remix would call (scripts/lib/direct-webhooks.ts). The
+ * routes, their files and shopify.app.toml are unchanged. Webhook requests are not in the access
+ * log: the route logs each delivery at debug and every failure at warn or above.
+ */
+import { createServer } from "node:http";
+import path from "node:path";
+import url from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+import { answerWithAction, pathOf, webhookActions } from "./lib/direct-webhooks";
+
+process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
+process.setSourceMapsEnabled(true);
+
+// Node's own Request (undici), kept for the webhook routes: Remix's globals replace it with a
+// polyfill for Remix's own use.
+const NodeRequest = globalThis.Request;
+
+const buildPath = path.resolve(process.argv[2] ?? "build/server/index.js");
+const build = (await import(url.pathToFileURL(buildPath).href)) as ServerBuild;
+installGlobals({ nativeFetch: build.future.v3_singleFetch });
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(morgan("tiny"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const actions = webhookActions(build);
+const server = createServer((req, res) => {
+  const action = req.method === "POST" ? actions.get(pathOf(req.url ?? "/")) : undefined;
+  if (action) void answerWithAction(action, req, res, NodeRequest);
+  else app(req, res);
+});
+
+const port = Number(process.env.PORT ?? 3000);
+const onListen = () => console.log(`[serve] http://${process.env.HOST ?? "localhost"}:${port} (${actions.size} webhook routes answered directly)`);
+if (process.env.HOST) server.listen(port, process.env.HOST, onListen);
+else server.listen(port, onListen);
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => server.close((e) => e && console.error(e)));
