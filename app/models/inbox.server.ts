@@ -53,6 +53,52 @@ export async function insertDelivery(db: RawDb, d: NewDelivery): Promise<InsertR
 }
 
 /**
+ * Records deliveries of shops named by domain in one statement (the ingest's group insert:
+ * app/services/ingest.server.ts): the same outcome for each as `insertDelivery`, in the order
+ * given. Two deliveries with one webhook id in the same call: the first is inserted, the second
+ * is its duplicate. An id already recorded for another shop is an Error in that delivery's place
+ * (the others are unaffected). A statement error (one payload PostgreSQL refuses) fails the whole
+ * call: the caller records those deliveries one by one.
+ */
+export async function insertDeliveries(db: RawDb, ds: (NewDelivery & { shop: { domain: string } })[]): Promise<(InsertResult | Error)[]> {
+  if (ds.length === 0) return [];
+  const col = <T>(f: (d: (typeof ds)[number]) => T) => ds.map(f);
+  const inserted = await db.$queryRaw<{ ord: bigint; id: number; shopId: number }[]>`
+    WITH d AS (
+      SELECT * FROM unnest(${col((d) => d.shop.domain)}::text[], ${col((d) => d.webhookId)}::text[], ${col((d) => d.topic)}::text[],
+                           ${col((d) => d.eventId)}::text[], ${col((d) => d.apiVersion)}::text[], ${col((d) => d.triggeredAt)}::timestamp[],
+                           ${col((d) => JSON.stringify(d.payload ?? null))}::text[], ${col((d) => d.status)}::text[], ${col((d) => d.error ?? null)}::text[],
+                           ${col((d) => d.lane ?? null)}::int[])
+        WITH ORDINALITY AS d(domain, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, status, error, lane, ord)
+    ), ins AS (
+      INSERT INTO "webhook_inbox" ("shopId", "webhookId", "topic", "eventId", "apiVersion", "triggeredAt", "payload", "status", "error", "processedAt", "lane")
+      SELECT s.id, d."webhookId", d.topic, d."eventId", d."apiVersion", d."triggeredAt", d.payload::jsonb, d.status::"webhook_status", d.error,
+             CASE WHEN d.status = 'rejected' THEN ${new Date()}::timestamp END, d.lane
+      FROM d JOIN shops s ON s.domain = d.domain
+      ORDER BY d.ord
+      ON CONFLICT ("webhookId") DO NOTHING
+      RETURNING "id", "shopId", "webhookId"
+    )
+    SELECT min(d.ord) AS ord, ins.id, ins."shopId" FROM ins JOIN d ON d."webhookId" = ins."webhookId" GROUP BY ins.id, ins."shopId"`;
+  const out: (InsertResult | Error | undefined)[] = new Array(ds.length);
+  for (const r of inserted) out[Number(r.ord) - 1] = { inserted: true, id: r.id, shopId: r.shopId };
+  const rest = ds.flatMap((d, i) => (out[i] ? [] : [{ i, d }]));
+  if (rest.length === 0) return out as InsertResult[];
+  const found = await db.$queryRaw<{ ord: bigint; shopId: number | null; id: number | null; status: WebhookStatus | null; rowShopId: number | null }[]>`
+    SELECT d.ord, s.id AS "shopId", w.id, w.status::text AS status, w."shopId" AS "rowShopId"
+    FROM unnest(${rest.map((r) => r.d.shop.domain)}::text[], ${rest.map((r) => r.d.webhookId)}::text[]) WITH ORDINALITY AS d(domain, "webhookId", ord)
+    LEFT JOIN shops s ON s.domain = d.domain
+    LEFT JOIN webhook_inbox w ON w."webhookId" = d."webhookId"`;
+  for (const f of found) {
+    const { i, d } = rest[Number(f.ord) - 1]!;
+    if (f.shopId === null) out[i] = { inserted: false, unknownShop: true };
+    else if (f.id === null || f.rowShopId !== f.shopId) out[i] = new Error(`webhook id ${d.webhookId} is already recorded for another shop`);
+    else out[i] = { inserted: false, id: f.id, shopId: f.shopId, status: f.status! };
+  }
+  return out as (InsertResult | Error)[];
+}
+
+/**
  * Locks the row for the rest of the transaction (one applier at a time) and returns its status
  * (the payload never changes; the caller read it already). Null if it is gone, or if another
  * transaction holds it (SKIP LOCKED: that applier, often a batch that claimed it, decides its fate).

@@ -1,18 +1,19 @@
 import { env } from "../env.server";
 import { getProducer, type Producer } from "../jobs/producer.server";
 import { createLogger, type Logger } from "../lib/logger";
-import { insertDelivery } from "../models/inbox.server";
 import { authenticate } from "../shopify.server";
 import type { PayloadOf } from "../jobs/contract";
 import { isTopic, parseTopicPayload, type Topic } from "./apply-payloads.server";
 import { laneOf } from "./inbox-lanes";
+import { writerOf } from "./inbox-writer.server";
 import { sharedRawPool, type RawDb } from "../raw-db.server";
 
 /**
  * The one webhook handler behind every `webhooks.*` route: verify → record → 200 → enqueue, in
  * milliseconds (no Shopify call, no engine work). The inbox row is durable before the 200, so a
  * delivery Shopify saw accepted is never lost; the job is enqueued as the answer goes out, and if
- * Redis is down (or the process dies first) the sweeper enqueues the row later.
+ * Redis is down (or the process dies first) the sweeper enqueues the row later. Deliveries that
+ * arrive together are inserted together (app/services/inbox-writer.server.ts).
  * - Bad HMAC: authenticate.webhook answers 401 and nothing is written (405 for non-POST, 400 for
  *   missing headers).
  * - Duplicate X-Shopify-Webhook-Id: 200, nothing changes (INSERT ... ON CONFLICT DO NOTHING).
@@ -91,7 +92,7 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
   const parsed = isTopic(d.topic) ? parseTopicPayload(d.topic, d.payload) : { ok: false as const, reason: `topic: ${d.topic} is not a topic the app subscribes to` };
   const triggeredAt = d.triggeredAt && !Number.isNaN(Date.parse(d.triggeredAt)) ? new Date(d.triggeredAt) : null;
   const lane = parsed.ok ? laneOf(d.topic as Topic, parsed.data) : null;
-  const inserted = await insertDelivery(deps.db, {
+  const { result: inserted, once } = await writerOf(deps.db).insert({
     shop: { domain: d.shop },
     webhookId: d.webhookId,
     topic: d.topic,
@@ -115,9 +116,11 @@ export async function record(deps: IngestDeps, d: VerifiedDelivery): Promise<Ing
   if (!inserted.inserted && inserted.status !== "received") return "duplicate";
   // A laned delivery wakes its lane's drain (a no-op while one is waiting); others get a job each.
   // The row is durable, so Shopify is answered without waiting for Redis: the job is sent right
-  // after, and one that never gets there (Redis down, the process killed) is the sweeper's.
-  const producer = deps.producer();
-  void enqueue(deps, producer, shopId, inserted.id, lane === null ? { shopId, inboxId: inserted.id } : { shopId, lane });
+  // after, and one that never gets there (Redis down, the process killed) is the sweeper's. The
+  // deliveries of one lane committed in one insert need one wake between them: it is sent after
+  // that commit, so the drain it starts sees them all.
+  const job: PayloadOf<"webhooks"> = lane === null ? { shopId, inboxId: inserted.id } : { shopId, lane };
+  once(lane === null ? `inbox:${inserted.id}` : `lane:${shopId}:${lane}`, () => void enqueue(deps, deps.producer(), shopId, inserted.id, job));
   return inserted.inserted ? "recorded" : "duplicate";
 }
 
