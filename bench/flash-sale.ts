@@ -1,5 +1,5 @@
 /**
- * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--dedicated QUEUES|none] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
+ * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--dedicated QUEUES|none] [--web N] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
  *
  * A flash sale through the real stack (scripts/lib/stack.ts: app server, worker processes,
  * PostgreSQL, Redis) and the Shopify test double, with faults on (duplicates, reordering), and the
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     "stress-seconds": { type: "string" },
     workers: { type: "string", default: "2" },
     dedicated: { type: "string", default: "route" },
+    web: { type: "string", default: "2" },
     "max-drain-seconds": { type: "string" },
     seed: { type: "string", default: "42" },
     calls: { type: "string" },
@@ -76,6 +77,8 @@ const params = {
   workers: num(args.workers, 2, "workers"),
   // Plus one worker process for these queues only (WORKER_QUEUES), as deployed: see the README.
   dedicated: queuesArg(args.dedicated),
+  // App server processes (WEB_CONCURRENCY): as many as the machine has cores, as deployed.
+  webProcesses: Math.max(1, Math.floor(num(args.web, 2, "web"))),
   seed: num(args.seed, 42, "seed"),
   restoreRate: 100,
   faults: { duplicate: 0.1, reorderWindow: 8 },
@@ -203,7 +206,7 @@ async function main(): Promise<void> {
   out(`machine: ${cpus[0]?.model ?? "unknown cpu"}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
   out(`parameters: ${JSON.stringify(params)}`);
 
-  const stack = await startStack({ workers: params.workers, dedicated: params.dedicated, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency, senderThread: true } } });
+  const stack = await startStack({ workers: params.workers, dedicated: params.dedicated, env: { WEB_CONCURRENCY: String(params.webProcesses) }, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency, senderThread: true } } });
   const stopOnSignal = () => void stack.close().finally(() => process.exit(130));
   process.on("SIGINT", stopOnSignal);
   process.on("SIGTERM", stopOnSignal);

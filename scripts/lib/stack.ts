@@ -73,6 +73,8 @@ export interface IdleReport {
 export interface Stack {
   double: ShopifyDouble;
   appUrl: string;
+  /** The app server's process (with WEB_CONCURRENCY > 1, the primary of its server processes). */
+  appPid: number;
   databaseUrl: string;
   redisUrl: string;
   prefix: string;
@@ -362,6 +364,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const stack: Stack = {
       double,
       appUrl,
+      appPid: app.pid!,
       databaseUrl,
       redisUrl,
       prefix,
