@@ -5,7 +5,7 @@ import { startStack, type Stack, type StackOptions } from "../../../scripts/lib/
 import { uniqueSuffix } from "../../support/factories";
 
 /**
- * End-to-end tests drive the whole stack (remix-serve app server, worker processes, the Shopify
+ * End-to-end tests drive the whole stack (the `npm start` app server, worker processes, the Shopify
  * double) on the integration project's PostgreSQL and Redis, with the replay fixtures.
  */
 
