@@ -44,10 +44,22 @@ function webConcurrency(raw: string | undefined): number {
 
 function superviseServers(n: number): void {
   let stopping = false;
+  const listening = new Set<number>();
+  cluster.on("listening", (worker) => listening.add(worker.id));
   for (let i = 0; i < n; i++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {
+    const served = listening.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      return;
+    }
+    // One that never got to listen (bad configuration, a broken build) would only fail again.
+    if (!served) {
+      console.error(`[serve] a server process exited before it listened (${signal ?? code}); stopping`);
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+      process.exitCode = 1;
       return;
     }
     console.error(`[serve] server process ${worker.process.pid} exited (${signal ?? code}); starting another`);

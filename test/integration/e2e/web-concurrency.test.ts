@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../../scripts/lib/migrations";
-import type { Stack } from "../../../scripts/lib/stack";
+import { ensureBuild, type Stack } from "../../../scripts/lib/stack";
 import { hmacBase64 } from "../../shopify-double";
 import { startE2EStack } from "./helpers";
 
@@ -13,13 +13,15 @@ import { startE2EStack } from "./helpers";
  * answering webhooks; one that dies is replaced; a bad value is refused before anything starts.
  */
 
-const childrenOf = (pid: number): number[] =>
+/** The server processes under the primary (not, say, the esbuild service tsx may start). */
+const serversUnder = (pid: number): number[] =>
   readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
     .flatMap((p) => {
       try {
         const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid ? [Number(p)] : [];
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return parent === pid && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("scripts/serve.ts") ? [Number(p)] : [];
       } catch {
         return [];
       }
@@ -57,16 +59,16 @@ describe("app server processes (WEB_CONCURRENCY)", () => {
   }
 
   it("runs two server processes that answer, and replaces one that dies", async () => {
-    const before = childrenOf(stack.appPid);
+    const before = serversUnder(stack.appPid);
     expect(before).toHaveLength(2);
     expect(await Promise.all(Array.from({ length: 8 }, post))).toEqual(Array(8).fill(200));
 
     process.kill(before[0]!, "SIGKILL");
     const deadline = Date.now() + 30_000;
-    let after = childrenOf(stack.appPid);
+    let after = serversUnder(stack.appPid);
     while ((after.length < 2 || after.includes(before[0]!)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
-      after = childrenOf(stack.appPid);
+      after = serversUnder(stack.appPid);
     }
     expect(after).toHaveLength(2);
     expect(after).not.toContain(before[0]);
@@ -85,4 +87,22 @@ describe("app server processes (WEB_CONCURRENCY)", () => {
       expect(res.stderr).toContain(`WEB_CONCURRENCY: must be a whole number of server processes, at least 1 (got ${bad})`);
     }
   });
+
+  it("stops, instead of starting them again and again, when its server processes cannot start", () => {
+    // No SHOPIFY_API_KEY and the rest: each server process fails on loading the build (a private
+    // copy, as the stack serves, so a rebuild elsewhere cannot change what fails).
+    const dir = ensureBuild(() => undefined);
+    const res = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "scripts/serve.ts"), "build/server/index.js"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, WEB_CONCURRENCY: "2" } as unknown as NodeJS.ProcessEnv,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(res.signal).toBeNull(); // not killed by the timeout
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain("SHOPIFY_API_KEY: required");
+    expect(res.stderr).toContain("exited before it listened");
+    expect(res.stderr).not.toContain("starting another");
+  }, 90_000);
 });
