@@ -44,32 +44,31 @@ function webConcurrency(raw: string | undefined): number {
 
 function superviseServers(n: number): void {
   let stopping = false;
+  const running = () => Object.values(cluster.workers ?? {});
+  // Ends every server process, then this one with `code` once the last has exited.
+  const stop = (code: number) => {
+    stopping = true;
+    process.exitCode = code;
+    if (running().length === 0) process.exit(code);
+    for (const w of running()) w?.kill("SIGTERM");
+  };
   const listening = new Set<number>();
   cluster.on("listening", (worker) => listening.add(worker.id));
-  for (let i = 0; i < n; i++) cluster.fork();
   cluster.on("exit", (worker, code, signal) => {
     const served = listening.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
-      return;
-    }
-    // One that never got to listen (bad configuration, a broken build) would only fail again.
-    if (!served) {
+      if (running().length === 0) process.exit(process.exitCode ?? 0);
+    } else if (!served) {
+      // One that never got to listen (bad configuration, a broken build) would only fail again.
       console.error(`[serve] a server process exited before it listened (${signal ?? code}); stopping`);
-      stopping = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
-      process.exitCode = 1;
-      return;
+      stop(1);
+    } else {
+      console.error(`[serve] server process ${worker.process.pid} exited (${signal ?? code}); starting another`);
+      cluster.fork();
     }
-    console.error(`[serve] server process ${worker.process.pid} exited (${signal ?? code}); starting another`);
-    cluster.fork();
   });
-  for (const sig of ["SIGTERM", "SIGINT"] as const)
-    process.once(sig, () => {
-      stopping = true;
-      for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
-    });
+  for (let i = 0; i < n; i++) cluster.fork();
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => stop(0));
 }
 
 async function serve(): Promise<void> {

@@ -21,8 +21,8 @@ import { startRedis, type RedisHandle } from "./redis";
 /**
  * The whole real stack in one call: PostgreSQL and Redis (reusing DATABASE_URL / REDIS_URL when
  * set), migrations, the Shopify test double, the built Remix app served by scripts/serve.ts
- * (`npm start`) as a real HTTP server, and N worker processes (`workers/index.ts`). Used by `npm run replay`, the
- * flash-sale benchmark and the end-to-end tests. Everything started here is stopped by close(),
+ * (`npm start`) as a real HTTP server, and N worker processes (`workers/index.ts`). Used by
+ * `npm run replay`, the flash-sale benchmark and the end-to-end tests. Everything started here is stopped by close(),
  * also when the process exits early.
  */
 
