@@ -3,7 +3,7 @@
  * per-item path (compileNetwork once, evaluateItem per item), against a day-by-day baseline on
  * a sample in the same run. Prints the machine, the parameters and the figures, then one JSON line.
  */
-import { cpus, platform, release } from "node:os";
+import { cpus } from "node:os";
 import {
   allocatePreorders,
   compileNetwork,
@@ -21,6 +21,7 @@ import {
 import { referenceAtp } from "../app/domain/reference";
 import { onTimeQty } from "../app/domain/supply";
 import { prng } from "../scripts/lib/prng";
+import { machineLine } from "./lib/proc";
 
 const quick = process.argv.includes("--quick");
 const ITEMS = quick ? 20_000 : 100_000;
@@ -297,7 +298,7 @@ function baseline(sample: number): { ms: number; mismatches: number; referenceMi
 
 const cpu = cpus();
 console.log("Ringfence engine benchmark");
-console.log(`machine: ${cpu[0]?.model ?? "unknown cpu"}, ${cpu.length} cores, Node ${process.version}, ${platform()} ${release()}`);
+console.log(machineLine());
 console.log(
   `parameters: ${ITEMS.toLocaleString("en-US")} items × ${net.nC} channels (${rfChannels.length} ring-fenced) × ${net.nF} facilities, ` +
     `${rules.length} rules, seed ${SEED}${quick ? " (--quick)" : ""}`,

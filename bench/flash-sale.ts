@@ -12,20 +12,20 @@
  */
 import { Prisma } from "@prisma/client";
 import { writeFileSync } from "node:fs";
-import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { isQueueName, QUEUE_NAMES, type QueueName } from "../app/jobs/contract";
 import { loadItem } from "../app/models/availability.server";
 import { linesToRoute } from "../app/models/routing.server";
 import type { RawDb } from "../app/raw-db.server";
-import type { NumberedLine } from "../scripts/lib/replay-files";
-import { installAndConfigure, performLine } from "../scripts/lib/replay-run";
+import { installAndConfigure } from "../scripts/lib/replay-run";
 import { busyStatus, startStack, type Stack } from "../scripts/lib/stack";
-import { createShopifyDouble, InputError, type ShopifyDouble } from "../test/shopify-double";
+import { createShopifyDouble, type ShopifyDouble } from "../test/shopify-double";
 import { AMAZON_LOCATION, buildCatalogue, type Sku } from "./lib/catalogue";
-import { costFigures, ingestFigures, naiveScriptCost, pushLatency, routedSaleLatency, type Window } from "./lib/measure";
+import { costFigures, ingestFigures, naiveScriptCost, pushLatency, routedSaleLatency } from "./lib/measure";
 import { startNaiveApp } from "./lib/naive-app";
+import { play } from "./lib/play";
+import { machineLine } from "./lib/proc";
 import { buildStream, type TimedAction } from "./lib/stream";
 
 const { values: args } = parseArgs({
@@ -89,29 +89,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Plays timed actions on both doubles; a cancel of an order a double refused is skipped there. */
-async function play(actions: TimedAction[], targets: { double: ShopifyDouble; shop: string; refusedIds: Set<number> }[]): Promise<Window> {
-  const start = Date.now();
-  let lag = 0;
-  for (const [i, { atMs, action }] of actions.entries()) {
-    const wait = start + atMs - Date.now();
-    if (wait > 0) await sleep(wait);
-    else lag = Math.max(lag, -wait);
-    const line: NumberedLine = { line: i + 1, action };
-    for (const t of targets) {
-      if (action.do === "cancel" && t.refusedIds.has(action.id)) continue;
-      try {
-        const accepted = await performLine(t.double, t.shop, line);
-        if (action.do === "order" && accepted === false) t.refusedIds.add(action.id);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-      }
-    }
-  }
-  if (lag > 250) log(`[bench] the stream driver ran up to ${lag} ms late`);
-  return { start, end: Date.now() };
-}
-
 async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedAction[], naive: { double: ShopifyDouble; shop: string } | null) {
   const itemOfVariant = new Map(skus.map((s) => [s.variantId, s.itemId]));
   const naiveApp = naive ? await startNaiveApp(naive.double, naive.shop, skus) : null;
@@ -135,6 +112,7 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
     clearInterval(sampler);
     loop.disable();
   });
+  if (window.lateMs > 250) log(`[bench] the stream driver ran up to ${window.lateMs} ms late`);
   const benchLoopDelay = { p50Ms: Math.round(loop.percentile(50) / 1e5) / 10, p99Ms: Math.round(loop.percentile(99) / 1e5) / 10, maxMs: Math.round(loop.max / 1e5) / 10 };
   const naiveBacklogAtEnd = naiveApp?.backlog() ?? 0;
   log(`[bench] stream done in ${((window.end - window.start) / 1000).toFixed(1)} s; waiting for the app to go idle`);
@@ -201,9 +179,8 @@ async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedActi
 }
 
 async function main(): Promise<void> {
-  const cpus = os.cpus();
   out(`flash-sale benchmark (${params.mode})`);
-  out(`machine: ${cpus[0]?.model ?? "unknown cpu"}, ${cpus.length} cores, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  out(machineLine());
   out(`parameters: ${JSON.stringify(params)}`);
 
   const stack = await startStack({ workers: params.workers, dedicated: params.dedicated, env: { WEB_CONCURRENCY: String(params.webProcesses) }, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency, senderThread: true } } });
