@@ -1,5 +1,5 @@
 /**
- * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--dedicated QUEUES|none] [--web N] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
+ * npm run -s bench:flash [-- --quick] [--orders-per-minute N] [--seconds S] [--workers N] [--dedicated QUEUES|none] [--web N] [--worker-nice N] [--stress-seconds S] [--max-drain-seconds S] [--seed N] [--calls FILE]
  *
  * A flash sale through the real stack (scripts/lib/stack.ts: app server, worker processes,
  * PostgreSQL, Redis) and the Shopify test double, with faults on (duplicates, reordering), and the
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     workers: { type: "string", default: "2" },
     dedicated: { type: "string", default: "route" },
     web: { type: "string", default: "2" },
+    "worker-nice": { type: "string", default: "10" },
     "max-drain-seconds": { type: "string" },
     seed: { type: "string", default: "42" },
     calls: { type: "string" },
@@ -79,6 +80,9 @@ const params = {
   dedicated: queuesArg(args.dedicated),
   // App server processes (WEB_CONCURRENCY): as many as the machine has cores, as deployed.
   webProcesses: Math.max(1, Math.floor(num(args.web, 2, "web"))),
+  // The workers' niceness: everything shares this machine's cores, and this decides whether the
+  // route's answers or the workers' apply and push wait (README, docs/decisions/006 tenth round).
+  workerNiceness: Math.min(19, Math.floor(num(args["worker-nice"], 10, "worker-nice"))),
   seed: num(args.seed, 42, "seed"),
   restoreRate: 100,
   faults: { duplicate: 0.1, reorderWindow: 8 },
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
   out(machineLine());
   out(`parameters: ${JSON.stringify(params)}`);
 
-  const stack = await startStack({ workers: params.workers, dedicated: params.dedicated, env: { WEB_CONCURRENCY: String(params.webProcesses) }, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency, senderThread: true } } });
+  const stack = await startStack({ workers: params.workers, dedicated: params.dedicated, workerNiceness: params.workerNiceness, env: { WEB_CONCURRENCY: String(params.webProcesses) }, double: { restoreRate: params.restoreRate, webhooks: { concurrency: params.deliveryConcurrency, senderThread: true } } });
   const stopOnSignal = () => void stack.close().finally(() => process.exit(130));
   process.on("SIGINT", stopOnSignal);
   process.on("SIGTERM", stopOnSignal);

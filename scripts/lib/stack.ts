@@ -43,6 +43,12 @@ export interface StackOptions {
   redisUrl?: string;
   /** Start a Redis of our own even when REDIS_URL is set (needed to restart it). */
   ownRedis?: boolean;
+  /**
+   * The worker processes' niceness (default 10: below the app server, PostgreSQL and this
+   * process). On a box with fewer cores than busy processes it decides who waits: the webhook
+   * route's answers or the workers' apply and push (docs/decisions/006, tenth round).
+   */
+  workerNiceness?: number;
   /** Extra environment for the workers and the app server. */
   env?: Record<string, string>;
   /** LOG_LEVEL of the children (default warn; "worker ready" is detected regardless). */
@@ -168,6 +174,7 @@ export function ensureBuild(log: (line: string) => void = (l) => process.stderr.
   return dest;
 }
 
+/** The workers' default niceness (StackOptions.workerNiceness). */
 const WORKER_NICENESS = 10;
 
 /** Children started by any stack in this process, killed on exit whatever happens. */
@@ -339,7 +346,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       // Workers run below the web process's CPU priority, as on separate machines in production:
       // on a shared box the webhook route must answer Shopify first; background work can wait.
       try {
-        os.setPriority(child.pid!, WORKER_NICENESS);
+        os.setPriority(child.pid!, options.workerNiceness ?? WORKER_NICENESS);
       } catch {
         // Not permitted here: the figures then include the contention.
       }
