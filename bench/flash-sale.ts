@@ -316,22 +316,27 @@ async function dumpStatements(stack: Stack): Promise<void> {
   const hot = await stack.prisma.$queryRawUnsafe<{ shopId: number; itemId: number; n: bigint }[]>(`SELECT "shopId", "itemId", count(*) AS n FROM order_lines GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`);
   if (hot.length === 0) return;
   let plan: { "QUERY PLAN": string }[] = [];
+  const planned = new Error("planned");
   const explain: RawDb = {
     $queryRaw: async <T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
       // A tagged template's strings, or an already built Prisma.Sql (Prisma.Sql is a type only at run time here).
       const sql = Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...values) : (query as Prisma.Sql);
       plan = await stack.prisma.$queryRaw(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${sql}`);
-      return [] as T;
+      // The caller's statement was explained, not run: stop it before it reads a result.
+      throw planned;
     },
     $executeRaw: async () => 0,
   };
-  await loadItem(explain, hot[0].shopId, hot[0].itemId).catch((e) => log(`[bench] explain failed: ${(e as Error).message}`));
+  const failed = (e: unknown) => {
+    if (e !== planned) log(`[bench] explain failed: ${(e as Error).message}`);
+  };
+  await loadItem(explain, hot[0].shopId, hot[0].itemId).catch(failed);
   log(`[bench] loadItem of item ${hot[0].itemId} (${hot[0].n} order lines):`);
   for (const r of plan) log(`  ${r["QUERY PLAN"]}`);
   // A route run's read of what may need moving, for each channel published to a location.
   const channels = await stack.prisma.channel.findMany({ where: { shopId: hot[0].shopId, publishKind: "location", publishLocationId: { not: null } } });
   for (const ch of channels) {
-    await linesToRoute(explain, ch.shopId, ch.publishLocationId!, ch.id).catch((e) => log(`[bench] explain failed: ${(e as Error).message}`));
+    await linesToRoute(explain, ch.shopId, ch.publishLocationId!, ch.id).catch(failed);
     log(`[bench] linesToRoute of channel ${ch.key}:`);
     for (const r of plan) log(`  ${r["QUERY PLAN"]}`);
   }
