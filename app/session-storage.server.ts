@@ -74,30 +74,25 @@ export class RingfenceSessionStorage extends PrismaSessionStorage<PrismaClient> 
     this.loading.clear();
   }
 
-  override async storeSession(session: Session): Promise<boolean> {
+  /** A write or delete: what was read is forgotten before it (a load meanwhile reads the table) and after it (a load that overlapped it is not kept). */
+  private async writing(write: () => Promise<boolean>): Promise<boolean> {
     this.forget();
     try {
-      return await super.storeSession(session);
+      return await write();
     } finally {
       this.forget();
     }
   }
 
-  override async deleteSession(id: string): Promise<boolean> {
-    this.forget();
-    try {
-      return await super.deleteSession(id);
-    } finally {
-      this.forget();
-    }
+  override storeSession(session: Session): Promise<boolean> {
+    return this.writing(() => super.storeSession(session));
   }
 
-  override async deleteSessions(ids: string[]): Promise<boolean> {
-    this.forget();
-    try {
-      return await super.deleteSessions(ids);
-    } finally {
-      this.forget();
-    }
+  override deleteSession(id: string): Promise<boolean> {
+    return this.writing(() => super.deleteSession(id));
+  }
+
+  override deleteSessions(ids: string[]): Promise<boolean> {
+    return this.writing(() => super.deleteSessions(ids));
   }
 }
