@@ -2,7 +2,7 @@ import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma from "../../../app/db.server";
-import { createRawPool, type RawDb } from "../../../app/raw-db.server";
+import { createRawPool } from "../../../app/raw-db.server";
 import { RingfenceSessionStorage } from "../../../app/session-storage.server";
 import { uniqueSuffix } from "../../support/factories";
 
@@ -111,81 +111,5 @@ describe("PrismaSessionStorage on our schema", () => {
     expect(await storage.loadSession(id)).toBeUndefined();
     await storage.deleteSessions([`${shop}_902541635`]);
     expect(await storage.findSessionsByShop(shop)).toEqual([]);
-  });
-});
-
-describe("RingfenceSessionStorage's recent offline sessions", () => {
-  const shop = `recent-${uniqueSuffix()}.myshopify.com`;
-  const pool = createRawPool(process.env.DATABASE_URL, { max: 4 });
-  afterAll(() => pool.end());
-  let queries = 0;
-  // The real pool, counted: how many loads reached the database.
-  const counted: RawDb = {
-    $queryRaw: (async (...args: Parameters<RawDb["$queryRaw"]>) => {
-      queries += 1;
-      return pool.$queryRaw(...args);
-    }) as RawDb["$queryRaw"],
-    $executeRaw: pool.$executeRaw.bind(pool),
-  };
-  let clock = 1_000_000;
-  const make = () => new RingfenceSessionStorage(prisma, () => counted, { recentMs: 1_000, now: () => clock });
-  const offline = (token: string) => new Session({ id: `offline_${shop}`, shop, state: "s", isOnline: false, scope: "read_inventory", accessToken: token });
-
-  it("reads a non-expiring session's row once for overlapping and recent loads, each caller getting its own Session", async () => {
-    const ours = make();
-    await ours.storeSession(offline("shpat_one"));
-    queries = 0;
-    const loads = await Promise.all(Array.from({ length: 20 }, () => ours.loadSession(`offline_${shop}`)));
-    expect(queries).toBe(1);
-    expect(loads.every((s) => s?.accessToken === "shpat_one")).toBe(true);
-    expect(new Set(loads).size).toBe(20);
-    clock += 999;
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_one");
-    expect(queries).toBe(1);
-    clock += 1;
-    await ours.loadSession(`offline_${shop}`);
-    expect(queries).toBe(2);
-  });
-
-  it("drops what it read when this process stores or deletes a session, and sees another's write within recentMs", async () => {
-    const ours = make();
-    const other = make();
-    await ours.storeSession(offline("shpat_two"));
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_two");
-    await ours.storeSession(offline("shpat_three"));
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_three");
-
-    await other.storeSession(offline("shpat_four"));
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_three");
-    clock += 1_000;
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_four");
-
-    await ours.deleteSession(`offline_${shop}`);
-    expect(await ours.loadSession(`offline_${shop}`)).toBeUndefined();
-    await ours.storeSession(offline("shpat_five"));
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_five");
-    await ours.deleteSessions([`offline_${shop}`]);
-    expect(await ours.loadSession(`offline_${shop}`)).toBeUndefined();
-  });
-
-  it("does not keep a missing session, a session with an expiry, or a read that overlapped a write", async () => {
-    const ours = make();
-    queries = 0;
-    expect(await ours.loadSession(`offline_${shop}`)).toBeUndefined();
-    expect(await ours.loadSession(`offline_${shop}`)).toBeUndefined();
-    expect(queries).toBe(2);
-
-    const expiring = new Session({ ...offline("shpat_exp").toObject(), expires: new Date(Date.now() + 3_600_000), refreshToken: "r" });
-    await ours.storeSession(expiring);
-    queries = 0;
-    await ours.loadSession(`offline_${shop}`);
-    await ours.loadSession(`offline_${shop}`);
-    expect(queries).toBe(2);
-
-    await ours.storeSession(offline("shpat_six"));
-    const before = ours.loadSession(`offline_${shop}`);
-    const write = ours.storeSession(offline("shpat_seven"));
-    await Promise.all([before, write]);
-    expect((await ours.loadSession(`offline_${shop}`))?.accessToken).toBe("shpat_seven");
   });
 });
