@@ -58,8 +58,9 @@ function superviseServers(n: number): void {
     const served = listening.delete(worker.id);
     if (stopping) {
       if (running().length === 0) process.exit(process.exitCode ?? 0);
-    } else if (!served) {
-      // One that never got to listen (bad configuration, a broken build) would only fail again.
+    } else if (!served && signal === null) {
+      // One that exited on its own before it listened (bad configuration, a broken build) would
+      // only fail again. One killed by a signal (an operator, the OOM killer) is started again.
       console.error(`[serve] a server process exited before it listened (${signal ?? code}); stopping`);
       stop(1);
     } else {
