@@ -16,6 +16,7 @@ import { insertDelivery } from "../app/models/inbox.server";
 import { createRawPool, type RawDb } from "../app/raw-db.server";
 import { migrate } from "../scripts/lib/migrations";
 import { startPostgres } from "../scripts/lib/postgres";
+import { runMain } from "./lib/cli";
 
 const CALLS = Number(process.env.BENCH_DB_CALLS ?? 3000);
 
@@ -111,10 +112,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

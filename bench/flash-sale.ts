@@ -26,6 +26,7 @@ import { costFigures, ingestFigures, naiveScriptCost, pushLatency, routedSaleLat
 import { startNaiveApp } from "./lib/naive-app";
 import { play } from "./lib/play";
 import { machineLine } from "./lib/proc";
+import { numberOption, runMain } from "./lib/cli";
 import { buildStream, type TimedAction } from "./lib/stream";
 
 const { values: args } = parseArgs({
@@ -45,16 +46,6 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-const num = (v: string | undefined, fallback: number, name: string) => {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) {
-    process.stderr.write(`--${name}: must be a number ≥ 0, got ${v}\n`);
-    process.exit(2);
-  }
-  return n;
-};
-
 function queuesArg(v: string | undefined): QueueName[] {
   if (!v || v === "none") return [];
   const names = v.split(",").map((q) => q.trim());
@@ -68,22 +59,22 @@ function queuesArg(v: string | undefined): QueueName[] {
 
 const params = {
   mode: args.quick ? "quick" : "full",
-  ordersPerMinute: num(args["orders-per-minute"], 1000, "orders-per-minute"),
-  seconds: num(args.seconds, args.quick ? 60 : 300, "seconds"),
-  maxDrainSeconds: num(args["max-drain-seconds"], args.quick ? 90 : 900, "max-drain-seconds"),
+  ordersPerMinute: numberOption(args["orders-per-minute"], 1000, "orders-per-minute"),
+  seconds: numberOption(args.seconds, args.quick ? 60 : 300, "seconds"),
+  maxDrainSeconds: numberOption(args["max-drain-seconds"], args.quick ? 90 : 900, "max-drain-seconds"),
   // Shopify delivers many webhooks at once; the double's default (8 in flight) would cap ingest.
   deliveryConcurrency: 32,
   stressOrdersPerMinute: 10_000,
-  stressSeconds: num(args["stress-seconds"], args.quick ? 0 : 30, "stress-seconds"),
-  workers: num(args.workers, 2, "workers"),
+  stressSeconds: numberOption(args["stress-seconds"], args.quick ? 0 : 30, "stress-seconds"),
+  workers: numberOption(args.workers, 2, "workers"),
   // Plus one worker process for these queues only (WORKER_QUEUES), as deployed: see the README.
   dedicated: queuesArg(args.dedicated),
   // App server processes (WEB_CONCURRENCY): as many as the machine has cores, as deployed.
-  webProcesses: Math.max(1, Math.floor(num(args.web, 2, "web"))),
+  webProcesses: Math.max(1, Math.floor(numberOption(args.web, 2, "web"))),
   // The workers' niceness: everything shares this machine's cores, and this decides whether the
   // route's answers or the workers' apply and push wait (README, docs/decisions/006 tenth round).
-  workerNiceness: Math.min(19, Math.floor(num(args["worker-nice"], 10, "worker-nice"))),
-  seed: num(args.seed, 42, "seed"),
+  workerNiceness: Math.min(19, Math.floor(numberOption(args["worker-nice"], 10, "worker-nice"))),
+  seed: numberOption(args.seed, 42, "seed"),
   restoreRate: 100,
   faults: { duplicate: 0.1, reorderWindow: 8 },
   catalogue: { styles: args.quick ? 20 : 60, colours: args.quick ? 3 : 4, sizes: 5, zipf: 1.1, warehouseUnits: args.quick ? 20_000 : 80_000 },
@@ -91,7 +82,6 @@ const params = {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line = "") => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function phase(stack: Stack, shop: string, skus: Sku[], actions: TimedAction[], naive: { double: ShopifyDouble; shop: string } | null) {
   const itemOfVariant = new Map(skus.map((s) => [s.variantId, s.itemId]));
@@ -342,10 +332,4 @@ async function dumpStatements(stack: Stack): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

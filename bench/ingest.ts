@@ -28,6 +28,7 @@ import { buildCatalogue } from "./lib/catalogue";
 import { ingestFigures } from "./lib/measure";
 import { play } from "./lib/play";
 import { machineLine, treeCpuMs } from "./lib/proc";
+import { numberOption, runMain } from "./lib/cli";
 import { buildStream, type TimedAction } from "./lib/stream";
 
 const { values: args } = parseArgs({
@@ -42,24 +43,14 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-const num = (v: string | undefined, fallback: number, name: string, min: number) => {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) {
-    process.stderr.write(`--${name}: must be a number ≥ ${min}, got ${v}\n`);
-    process.exit(2);
-  }
-  return n;
-};
-
 const params = {
-  ordersPerMinute: num(args["orders-per-minute"], 1500, "orders-per-minute", 1),
-  seconds: num(args.seconds, 30, "seconds", 1),
-  warmSeconds: num(args["warm-seconds"], 5, "warm-seconds", 0),
-  webProcesses: Math.floor(num(args.web, 2, "web", 1)),
+  ordersPerMinute: numberOption(args["orders-per-minute"], 1500, "orders-per-minute", 1),
+  seconds: numberOption(args.seconds, 30, "seconds", 1),
+  warmSeconds: numberOption(args["warm-seconds"], 5, "warm-seconds", 0),
+  webProcesses: Math.floor(numberOption(args.web, 2, "web", 1)),
   // As bench:flash: Shopify delivers many at once.
-  concurrency: Math.floor(num(args.concurrency, 32, "concurrency", 1)),
-  seed: num(args.seed, 42, "seed", 0),
+  concurrency: Math.floor(numberOption(args.concurrency, 32, "concurrency", 1)),
+  seed: numberOption(args.seed, 42, "seed", 0),
   faults: { duplicate: 0.1, reorderWindow: 8 },
   // bench:flash's quick catalogue.
   catalogue: { styles: 20, colours: 3, sizes: 5, zipf: 1.1, warehouseUnits: 20_000 },
@@ -170,10 +161,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
